@@ -1,0 +1,3 @@
+"""handoff: structured handoffs between teams, kept as YAML in git."""
+
+__version__ = "0.1.0"

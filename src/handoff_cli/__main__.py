@@ -1,0 +1,3 @@
+from handoff_cli.cli import main
+
+main()

@@ -1,0 +1,59 @@
+"""One exception root and the exit codes it maps to.
+
+Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 environment problem.
+"""
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
+
+
+class HandoffError(Exception):
+    """Root of every error the project raises on purpose."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UserError(HandoffError):
+    """Expected failure caused by input: bad arguments, unknown id, bad config."""
+
+
+class ConfigError(UserError):
+    """`.handoff.yaml` or a custom schema is unusable."""
+
+
+class UnknownKind(UserError):
+    pass
+
+
+class IdNotFound(UserError):
+    pass
+
+
+class AmbiguousId(UserError):
+    def __init__(self, message: str, candidates: list[str], hint: str | None = None):
+        super().__init__(message, hint)
+        self.candidates = candidates
+
+
+class InvalidDocument(HandoffError):
+    """A document failed validation; carries the findings. Exit 1."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, findings: list, draft_path=None):
+        super().__init__(message)
+        self.findings = findings
+        self.draft_path = draft_path
+
+
+class EnvironmentProblem(HandoffError):
+    """Something about the environment (git, clone depth) prevents the work. Exit 3."""
+
+    exit_code = EXIT_ENVIRONMENT

@@ -1,0 +1,111 @@
+"""Where documents live: `<dir>/<yyyy>/<mm>/<dd>/<id>.yaml` and `<id>.feedback.yaml`.
+
+Every piece of code that lists or locates documents goes through this module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handoff_cli.ids import date_parts, is_valid_id
+from handoff_cli.messages import t
+
+DOCUMENT_SUFFIX = ".yaml"
+FEEDBACK_SUFFIX = ".feedback.yaml"
+
+
+@dataclass(frozen=True)
+class Stray:
+    """A file in the handoffs folder that is not where, or what, a document should be."""
+
+    path: Path
+    message: str
+
+
+@dataclass
+class Scan:
+    documents: list[Path] = field(default_factory=list)
+    feedback: list[Path] = field(default_factory=list)
+    strays: list[Stray] = field(default_factory=list)
+
+
+def document_path(handoffs_dir: Path, handoff_id: str) -> Path:
+    return handoffs_dir.joinpath(*date_parts(handoff_id), handoff_id + DOCUMENT_SUFFIX)
+
+
+def feedback_path(handoffs_dir: Path, handoff_id: str) -> Path:
+    return handoffs_dir.joinpath(*date_parts(handoff_id), handoff_id + FEEDBACK_SUFFIX)
+
+
+def id_from_name(name: str) -> tuple[str, bool] | None:
+    """(id-ish stem, is_feedback) for a yaml file name, else None."""
+    if name.endswith(FEEDBACK_SUFFIX):
+        return name[: -len(FEEDBACK_SUFFIX)], True
+    if name.endswith(DOCUMENT_SUFFIX):
+        return name[: -len(DOCUMENT_SUFFIX)], False
+    return None
+
+
+def misplacement(path: Path, handoffs_dir: Path) -> str | None:
+    """Why `path` (inside `handoffs_dir`) is not where its name says it belongs, or None."""
+    named = id_from_name(path.name)
+    if named is None:
+        return t("rule.stray_extension")
+    stem, is_feedback = named
+    if not is_valid_id(stem):
+        return t("rule.stray_name", name=path.name)
+    expected = (feedback_path if is_feedback else document_path)(handoffs_dir, stem)
+    if path.parent != expected.parent:
+        return t("rule.date_folder", name=path.name, expected=display_path(expected))
+    return None
+
+
+def display_path(path: Path) -> str:
+    """A path as a person in the current folder would type it (POSIX separators)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def scan(handoffs_dir: Path) -> Scan:
+    """Every document, feedback file and stray under `handoffs_dir`; links are never followed."""
+    result = Scan()
+    if not handoffs_dir.is_dir():
+        return result
+    for folder, dirnames, filenames in os.walk(handoffs_dir, followlinks=False):
+        base = Path(folder)
+        dirnames.sort()
+        for name in list(dirnames):
+            if name.startswith("."):
+                dirnames.remove(name)
+                continue
+            entry = base / name
+            if entry.is_symlink():
+                result.strays.append(Stray(entry, t("rule.symlink", name=name)))
+                dirnames.remove(name)
+            elif id_from_name(name) is not None:
+                result.strays.append(Stray(entry, t("rule.not_a_file", name=name)))
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            entry = base / name
+            if entry.is_symlink():
+                result.strays.append(Stray(entry, t("rule.symlink", name=name)))
+                continue
+            problem = misplacement(entry, handoffs_dir)
+            if problem:
+                result.strays.append(Stray(entry, problem))
+            elif name.endswith(FEEDBACK_SUFFIX):
+                result.feedback.append(entry)
+            else:
+                result.documents.append(entry)
+    return result
+
+
+def known_ids(handoffs_dir: Path) -> list[str]:
+    """Ids of the documents in their proper places (cheap: names only, no parsing)."""
+    return [id_from_name(p.name)[0] for p in scan(handoffs_dir).documents]

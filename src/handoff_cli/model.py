@@ -1,0 +1,163 @@
+"""Handoff, Feedback and Person, built from validated documents; canonical key order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENVELOPE_ORDER = ("id", "kind", "title", "created", "from", "to", "customer", "context",
+                  "next_actions", "contingencies", "open_questions", "links")
+PERSON_ORDER = ("name", "email", "team")
+CUSTOMER_ORDER = ("company", "contact", "role")
+ACTION_ORDER = ("what", "owner", "due")
+CONTINGENCY_ORDER = ("if", "then")
+FEEDBACK_ORDER = ("handoff", "entries")
+ENTRY_ORDER = ("phase", "at", "by", "decision", "synthesis", "rejection_reason", "outcome", "rating",
+               "useful", "missing", "missing_fields", "wrong_fields", "reason", "request")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str | None = None
+    team: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Person":
+        data = data if isinstance(data, dict) else {}
+        return cls(str(data.get("name") or ""), data.get("email") or None, data.get("team") or None)
+
+    def is_same(self, other: "Person") -> bool:
+        if self.email and other.email:
+            return self.email.lower() == other.email.lower()
+        return self.name.strip() == other.name.strip()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Handoff:
+    id: str
+    kind: str
+    title: str
+    created: str
+    sender: Person
+    receiver: Person
+    customer: dict
+    context: dict
+    path: Path
+    data: dict = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, data: dict, path: Path) -> "Handoff":
+        return cls(
+            id=data["id"], kind=data["kind"], title=data["title"], created=str(data["created"]),
+            sender=Person.from_dict(data.get("from")), receiver=Person.from_dict(data.get("to")),
+            customer=data.get("customer") or {}, context=data.get("context") or {}, path=path, data=data,
+        )
+
+    @property
+    def next_actions(self) -> list[dict]:
+        return self.data.get("next_actions") or []
+
+    @property
+    def contingencies(self) -> list[dict]:
+        return self.data.get("contingencies") or []
+
+    @property
+    def open_questions(self) -> list[str]:
+        return self.data.get("open_questions") or []
+
+    @property
+    def links(self) -> list[str]:
+        return self.data.get("links") or []
+
+    @property
+    def safety_issue(self) -> bool:
+        return self.context.get("safety_issue") is True
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    phase: str
+    at: str
+    by: Person
+    data: dict = field(repr=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FeedbackEntry":
+        return cls(data.get("phase", "outcome"), str(data.get("at")), Person.from_dict(data.get("by")), data)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    handoff_id: str
+    entries: tuple[FeedbackEntry, ...]
+    path: Path
+
+    @classmethod
+    def from_dict(cls, data: dict, path: Path) -> "Feedback":
+        return cls(data["handoff"], tuple(FeedbackEntry.from_dict(e) for e in data["entries"]), path)
+
+    @property
+    def receipt(self) -> FeedbackEntry | None:
+        return next((e for e in self.entries if e.phase == "receipt"), None)
+
+    @property
+    def latest_receipt(self) -> FeedbackEntry | None:
+        return next((e for e in reversed(self.entries) if e.phase == "receipt"), None)
+
+    @property
+    def outcome(self) -> FeedbackEntry | None:
+        """The newest outcome entry: the current state."""
+        return next((e for e in reversed(self.entries) if e.phase == "outcome"), None)
+
+
+def feedback_state(feedback: Feedback | None) -> str:
+    """'none' (awaiting receipt), 'rejected', 'received' (awaiting outcome) or 'done'."""
+    if feedback is None:
+        return "none"
+    if feedback.outcome is not None:
+        return "done"
+    receipt = feedback.latest_receipt
+    if receipt is not None and receipt.get("decision") == "rejected":
+        return "rejected"
+    return "received" if receipt is not None else "none"
+
+
+def _ordered(data: dict, order: tuple[str, ...], children: dict | None = None) -> dict:
+    children = children or {}
+    result = {}
+    for key in [k for k in order if k in data] + [k for k in data if k not in order]:
+        value = data[key]
+        shape = children.get(key)
+        if shape is not None and isinstance(value, dict):
+            value = _ordered(value, shape)
+        elif shape is not None and isinstance(value, list):
+            value = [_ordered(item, shape) if isinstance(item, dict) else item for item in value]
+        result[key] = value
+    return result
+
+
+def canonical_handoff(data: dict, context_order: tuple[str, ...] = ()) -> dict:
+    """The document with keys in FORMAT.md's order (unknown keys kept, after the known ones)."""
+    return _ordered(data, ENVELOPE_ORDER, {
+        "from": PERSON_ORDER, "to": PERSON_ORDER, "customer": CUSTOMER_ORDER, "context": context_order,
+        "next_actions": ACTION_ORDER, "contingencies": CONTINGENCY_ORDER,
+    })
+
+
+def canonical_entry(entry: dict) -> dict:
+    return _ordered(entry, ENTRY_ORDER, {"by": ("name", "email")})
+
+
+def canonical_feedback(data: dict) -> dict:
+    ordered = _ordered(data, FEEDBACK_ORDER)
+    if isinstance(ordered.get("entries"), list):
+        ordered["entries"] = [canonical_entry(e) if isinstance(e, dict) else e for e in ordered["entries"]]
+    return ordered

@@ -1,0 +1,115 @@
+"""Asking a person for a handoff's values at the terminal (CLI layer: this module prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from handoff_cli.drafting import Draft, coerce
+from handoff_cli.messages import t
+from handoff_cli.schemas import FieldSpec, format_checker
+
+ENVELOPE_PROMPTS = (
+    ("from.name", "From: your name", "送り手: あなたの氏名", True),
+    ("from.email", "From: your email", "送り手: メール", False),
+    ("from.team", "From: your team", "送り手: チーム", False),
+    ("title", "Title: one line that says what is handed over", "件名: 何を引き継ぐかを一行で", True),
+    ("to.name", "To: the receiver's name", "受け手: 氏名", True),
+    ("to.email", "To: the receiver's email", "受け手: メール", False),
+    ("to.team", "To: the receiver's team", "受け手: チーム", False),
+    ("customer.company", "Customer company", "顧客の会社名", True),
+    ("customer.contact", "Customer contact person", "先方の担当者", False),
+    ("customer.role", "Contact's role or department", "担当者の部署・役職", False),
+)
+
+
+def _get(values: dict, dotted: str) -> Any:
+    for part in dotted.split("."):
+        values = values.get(part) if isinstance(values, dict) else None
+    return values
+
+
+def _put(values: dict, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        values = values.setdefault(part, {})
+    values[parts[-1]] = value
+
+
+class Prompter:
+    """Fills a draft field by field; values already given (flags, file) are not asked again."""
+
+    def __init__(self, console: Console, ja: bool):
+        self.console = console
+        self.ja = ja
+
+    def ask(self, label: str, *, required: bool, description: str = "", choices: list | None = None,
+            spec: dict | None = None, default: str | None = None) -> Any:
+        if description:
+            self.console.print(f"  [dim]{escape(description)}[/dim]")
+        if choices:
+            self.console.print(f"  [dim]{t('prompt.choices')}: {escape(' / '.join(map(str, choices)))}[/dim]")
+        suffix = f" [{default}]" if default else ""
+        while True:
+            answer = self.console.input(f"[bold]{escape(label)}[/bold]{escape(suffix)}: ").strip()
+            if not answer and default:
+                answer = default
+            if not answer:
+                if required:
+                    self.console.print(f"  [red]{t('prompt.value_required')}[/red]")
+                    continue
+                return None
+            if choices and answer not in map(str, choices):
+                self.console.print(f"  [red]{escape(t('prompt.invalid_choice', allowed=', '.join(map(str, choices))))}[/red]")
+                continue
+            value = coerce(answer, spec)
+            problem = self._format_problem(value, spec)
+            if problem:
+                self.console.print(f"  [red]{escape(problem)}[/red]")
+                continue
+            return value
+
+    @staticmethod
+    def _format_problem(value: Any, spec: dict | None) -> str | None:
+        fmt = (spec or {}).get("format")
+        if fmt and not format_checker.conforms(value, fmt):
+            return t(f"schema.format.{fmt}", value=value)
+        return None
+
+    def _field(self, values: dict, field: FieldSpec, required: bool) -> None:
+        dotted = f"context.{field.name}"
+        if _get(values, dotted) not in (None, ""):
+            return
+        if field.type == "object":
+            return  # structured recommended fields come from --set or the editor
+        choices = field.choices or (["true", "false"] if field.type == "boolean" else None)
+        value = self.ask(f"{field.title} ({field.name})", required=required, description=field.description,
+                         choices=choices, spec=field.schema)
+        if value is not None:
+            _put(values, dotted, value)
+
+    def fill(self, draft: Draft) -> None:
+        values = draft.values
+        for dotted, en, ja, required in ENVELOPE_PROMPTS:
+            if _get(values, dotted) in (None, ""):
+                default = None
+                value = self.ask(ja if self.ja else en, required=required, default=default)
+                if value is not None:
+                    _put(values, dotted, value)
+        self.console.print(f"\n[bold underline]{t('prompt.required')}[/bold underline]")
+        for field in draft.kind.required_fields:
+            self._field(values, field, required=True)
+        if draft.kind.recommended_fields:
+            self.console.print(f"\n[bold underline]{t('prompt.recommended')}[/bold underline]")
+            for field in draft.kind.recommended_fields:
+                self._field(values, field, required=False)
+        self._list(values, "open_questions", "Open question (Enter to finish)", "未確認事項（Enterで終了）")
+
+    def _list(self, values: dict, key: str, en: str, ja: str) -> None:
+        while True:
+            answer = self.ask(ja if self.ja else en, required=False)
+            if answer is None:
+                return
+            values.setdefault(key, []).append(str(answer))

@@ -1,0 +1,182 @@
+"""Renderers: the same values as rich tables, plain text, JSON, CSV or CI annotations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from handoff_cli.layout import display_path
+from handoff_cli.messages import t
+from handoff_cli.reporting import HandoffView, ListRow
+from handoff_cli.validate import Finding
+
+FORMAT_VERSION = 1
+
+
+def console(stderr: bool = False) -> Console:
+    """A console that follows NO_COLOR, COLUMNS and whether the stream is a terminal."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False,
+                   file=sys.stderr if stderr else sys.stdout)
+
+
+def json_text(payload: dict) -> str:
+    return json.dumps({"format_version": FORMAT_VERSION, **payload}, ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- findings
+
+def finding_line(finding: Finding) -> str:
+    field = f" {finding.field}:" if finding.field else ""
+    return f"{finding.file}:{finding.line}:{finding.column}:{field} {finding.message}"
+
+
+def summary_line(files: int, findings: Sequence[Finding]) -> str:
+    if not findings:
+        return t("summary.ok", files=files)
+    return t("summary.findings", files=files, count=len(findings), bad=len({f.file for f in findings}))
+
+
+def findings_text(findings: Sequence[Finding], files: int) -> str:
+    return "".join(finding_line(f) + "\n" for f in findings) + summary_line(files, findings) + "\n"
+
+
+def findings_json(findings: Sequence[Finding], files: int) -> str:
+    return json_text({
+        "files_checked": files,
+        "files_with_findings": len({f.file for f in findings}),
+        "findings": [{"file": f.file, "line": f.line, "column": f.column, "field": f.field,
+                      "message": f.message, "code": f.code} for f in findings],
+    })
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def findings_github(findings: Sequence[Finding], files: int) -> str:
+    """GitHub Actions workflow commands, so a pull request shows each error on its line."""
+    lines = []
+    for f in findings:
+        title = f"handoff: {f.field}" if f.field else "handoff"
+        lines.append(f"::error file={_escape_property(f.file)},line={f.line},col={f.column},"
+                     f"title={_escape_property(title)}::{_escape_data(f.message)}")
+    lines.append(summary_line(files, findings))
+    return "\n".join(lines) + "\n"
+
+
+FINDINGS_RENDERERS = {"text": findings_text, "json": findings_json, "github": findings_github}
+
+
+# ---------------------------------------------------------------- list
+
+LIST_COLUMNS = ("id", "kind", "title", "from", "to", "created", "feedback")
+_STATE_STYLE = {"none": "yellow", "received": "cyan", "rejected": "red", "done": "green"}
+
+
+def state_label(state: str) -> str:
+    return t(f"state.{state}")
+
+
+def list_table(rows: Sequence[ListRow]) -> Table:
+    table = Table(show_edge=False, header_style="bold", pad_edge=False)
+    for column in LIST_COLUMNS:
+        fixed = column in ("id", "kind", "created", "feedback")
+        table.add_column(column, overflow="fold", no_wrap=fixed, ratio=None if fixed else (3 if column == "title" else 1))
+    for row in rows:
+        title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
+        table.add_row(row.id, row.kind, title, row.sender, row.receiver, row.created[:10],
+                      Text(state_label(row.state), style=_STATE_STYLE[row.state]))
+    return table
+
+
+def list_json(rows: Sequence[ListRow]) -> str:
+    return json_text({"handoffs": [r.as_dict() for r in rows]})
+
+
+def list_csv(rows: Sequence[ListRow]) -> str:
+    header = ("id", "kind", "title", "from", "to", "created", "feedback", "safety_issue", "path")
+    return csv_text(header, [(r.id, r.kind, r.title, r.sender, r.receiver, r.created, r.state,
+                              str(r.safety_issue).lower(), r.path) for r in rows])
+
+
+# ---------------------------------------------------------------- show
+
+def _person(person) -> str:
+    extra = ", ".join(x for x in (person.email, person.team) if x)
+    return f"{person.name} ({extra})" if extra else person.name
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_value_text(v) for v in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _fields_table(pairs: Sequence[tuple[str, Any]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in pairs:
+        table.add_row(escape(label), Text(_value_text(value)))
+    return table
+
+
+def show_renderables(view: HandoffView, kind) -> list:
+    """What `show` prints, top to bottom."""
+    h = view.handoff
+    out: list = [Text(f"{h.id}  {h.title}", style="bold"),
+                 _fields_table([("kind", h.kind), ("created", h.created), ("from", _person(h.sender)),
+                                ("to", _person(h.receiver)),
+                                ("customer", _value_text(h.customer)), ("file", display_path(h.path)),
+                                ("feedback", state_label(view.state))])]
+    context_pairs = []
+    for name, value in h.context.items():
+        spec = kind.field(name) if kind else None
+        context_pairs.append((spec.title if spec else name, value))
+    out += [Text(""), Text("context", style="bold underline"), _fields_table(context_pairs)]
+    for key in ("next_actions", "contingencies", "open_questions", "links"):
+        items = h.data.get(key) or []
+        if items:
+            out += [Text(""), Text(key, style="bold underline")]
+            out += [Text("  • " + _value_text(item)) for item in items]
+    out += [Text(""), Text("feedback", style="bold underline")]
+    if view.feedback is None:
+        out.append(Text("  " + t("feedback.none"), style="yellow"))
+    else:
+        for entry in view.feedback.entries:
+            head = f"{entry.phase}  {entry.at}  {_person(entry.by)}"
+            pairs = [(k, v) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
+            out += [Text(head, style="bold"), _fields_table(pairs)]
+    return out
+
+
+def show_json(view: HandoffView) -> str:
+    return json_text({
+        "handoff": view.handoff.data, "path": display_path(view.handoff.path), "feedback_state": view.state,
+        "feedback": [e.data for e in view.feedback.entries] if view.feedback else [],
+    })

@@ -1,0 +1,270 @@
+"""Kinds: built-in and custom JSON Schemas, their `x-handoff-*` metadata, compiled validators.
+
+A kind's schema describes the whole document. What JSON Schema cannot say lives in
+documented keywords of the same schema, used alike by built-in and custom kinds:
+  x-handoff-recommended  (on `properties.context`) fields that raise the quality score
+  x-handoff-outcomes     outcomes a receiver may report for this kind
+  x-handoff-loss-outcomes outcomes that need a `reason`
+  x-handoff-placeholders extra texts that count as placeholders, not content
+  x-handoff-title-ja / x-handoff-description-ja  Japanese title and description
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+
+from handoff_cli.config import Config
+from handoff_cli.errors import ConfigError, UnknownKind
+from handoff_cli.messages import localized
+
+BUILTIN_KINDS = ("lead", "order", "service")
+ENVELOPE_ID = "urn:handoff:v1:envelope"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$")
+
+format_checker = FormatChecker(formats=())
+
+
+@format_checker.checks("date")
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@format_checker.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return parse_datetime(value) is not None
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """An aware datetime from ISO 8601 text with an offset, else None."""
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        return None
+    text = value.replace("z", "Z").replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _schema_dir() -> Path:
+    shipped = resources.files("handoff_cli") / "schemas"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "schemas"  # running from a source checkout
+
+
+@cache
+def builtin_schema(name: str) -> dict:
+    return json.loads((_schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _builtin_registry() -> Registry:
+    names = ("envelope", "feedback", *BUILTIN_KINDS)
+    return Registry().with_resources(
+        (builtin_schema(n)["$id"], Resource.from_contents(builtin_schema(n))) for n in names
+    )
+
+
+def _validator(schema: dict) -> Draft202012Validator:
+    return Draft202012Validator(schema, registry=_builtin_registry(), format_checker=format_checker)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One context field of a kind."""
+
+    name: str
+    schema: dict
+    required: bool
+
+    @property
+    def title(self) -> str:
+        return localized(self.schema, "title") or self.name
+
+    @property
+    def description(self) -> str:
+        return localized(self.schema, "description") or ""
+
+    @property
+    def type(self) -> str:
+        return self.schema.get("type", "string")
+
+    @property
+    def choices(self) -> list | None:
+        return self.schema.get("enum")
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.type == "string" and "enum" not in self.schema and "format" not in self.schema
+
+
+@dataclass
+class Kind:
+    name: str
+    schema: dict
+    source: str  # "built-in" or the schema's path
+    fields: tuple[FieldSpec, ...] = ()
+    recommended: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    loss_outcomes: tuple[str, ...] = ()
+    placeholders: frozenset[str] = frozenset()
+
+    @cached_property
+    def validator(self) -> Draft202012Validator:
+        return _validator(self.schema)
+
+    @property
+    def title(self) -> str:
+        return localized(self.schema, "title") or self.name
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def required_fields(self) -> list[FieldSpec]:
+        return [f for f in self.fields if f.required]
+
+    @property
+    def recommended_fields(self) -> list[FieldSpec]:
+        return [f for f in self.fields if f.name in self.recommended]
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def _context_schema(schema: dict) -> dict:
+    """The `context` subschema of a kind, looking through local allOf branches."""
+    found = (schema.get("properties") or {}).get("context")
+    if isinstance(found, dict) and found.get("properties"):
+        return found
+    for branch in schema.get("allOf") or []:
+        if isinstance(branch, dict) and "$ref" not in branch:
+            inner = _context_schema(branch)
+            if inner:
+                return inner
+    return found if isinstance(found, dict) else {}
+
+
+def _kind_from_schema(name: str, schema: dict, source: str) -> Kind:
+    context = _context_schema(schema)
+    required = set(context.get("required") or [])
+    fields = tuple(FieldSpec(n, s if isinstance(s, dict) else {}, n in required)
+                   for n, s in (context.get("properties") or {}).items())
+    placeholders = builtin_schema("envelope")["x-handoff-placeholders"] + list(schema.get("x-handoff-placeholders") or [])
+    return Kind(
+        name=name, schema=schema, source=source, fields=fields,
+        recommended=tuple(context.get("x-handoff-recommended") or []),
+        outcomes=tuple(schema.get("x-handoff-outcomes") or []),
+        loss_outcomes=tuple(schema.get("x-handoff-loss-outcomes") or []),
+        placeholders=frozenset(p.lower() for p in placeholders),
+    )
+
+
+def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    where = f".handoff.yaml: kinds.{kind_name}: {shown}"
+    if not path.is_file():
+        raise ConfigError(f"{where}: schema file not found", hint="fix the path under `kinds:` in .handoff.yaml")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            from handoff_cli import yamlio
+
+            parsed = yamlio.parse_text(text)
+            if parsed.problems:
+                p = parsed.problems[0]
+                raise ConfigError(f"{shown}:{p.position.line}:{p.position.column}: {p.message}")
+            schema = parsed.value
+        else:
+            schema = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+    if not isinstance(schema, dict):
+        raise ConfigError(f"{where}: a schema must be a JSON object")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        at = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise ConfigError(f"{where}: not a valid JSON Schema at {at}: {error.message}",
+                          hint="start from `handoff schema lead` and keep to draft 2020-12") from None
+    try:
+        _validator(schema).is_valid({})  # resolves $refs now, not in the middle of a check
+    except Exception as error:  # referencing raises several unrelated types for bad refs
+        raise ConfigError(f"{where}: cannot resolve the schema: {error}",
+                          hint=f"refer to the built-in envelope as {ENVELOPE_ID}") from None
+    return schema
+
+
+class Kinds:
+    """The kinds a repository knows: built-ins, overridden or extended by `.handoff.yaml`."""
+
+    def __init__(self, config: Config | None = None):
+        self._config = config
+        self._custom = dict(config.kinds) if config else {}
+        self._loaded: dict[str, Kind] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(set(BUILTIN_KINDS) | set(self._custom))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self.names
+
+    def get(self, name: str) -> Kind:
+        if name not in self._loaded:
+            if name in self._custom:
+                schema = _read_custom_schema(name, self._custom[name], self._config)
+                self._loaded[name] = _kind_from_schema(name, schema, str(self._custom[name]))
+            elif name in BUILTIN_KINDS:
+                self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in")
+            else:
+                raise UnknownKind(f"unknown kind '{name}'", hint="known kinds: " + ", ".join(self.names))
+        return self._loaded[name]
+
+    def load_all(self) -> None:
+        """Load every kind now, so a broken custom schema is reported before any work."""
+        for name in self.names:
+            self.get(name)
+
+    @cached_property
+    def envelope_validator(self) -> Draft202012Validator:
+        return _validator(builtin_schema("envelope"))
+
+    @cached_property
+    def feedback_validator(self) -> Draft202012Validator:
+        return _validator(builtin_schema("feedback"))
+
+
+def schema_text(kind: Kind) -> str:
+    return json.dumps(kind.schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def is_placeholder(value: Any, kind: Kind) -> bool:
+    if not isinstance(value, str):
+        return False
+    normalized = value.strip().strip("。．.!！ 　").lower()
+    return normalized == "" or normalized in kind.placeholders or value.strip().lower() in kind.placeholders
