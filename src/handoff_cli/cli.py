@@ -43,6 +43,23 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
+class GroupBy(str, Enum):
+    sender = "sender"
+    receiver = "receiver"
+    team = "team"
+    pair = "pair"
+    kind = "kind"
+
+
+class ReportTable(str, Enum):
+    pending = "pending"
+    quality = "quality"
+    trend = "trend"
+    best = "best"
+    funnel = "funnel"
+    scores = "scores"
+
+
 def handled(command):
     """Run a command body; turn the project's errors into one clear line and an exit code."""
 
@@ -314,20 +331,38 @@ def show(
 
     config, kinds = _context()
     resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
-    paths = [layout.document_path(config.handoffs_dir, resolved)]
-    feedback_file = layout.feedback_path(config.handoffs_dir, resolved)
-    if feedback_file.exists():
-        paths.append(feedback_file)
-    store = load_store(config, kinds, paths)
-    if store.findings:
-        raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", store.findings)
+    store = load_store(config, kinds)
+    if resolved not in store.handoffs:
+        mine = [f for f in store.findings if layout.id_from_name(Path(f.file).name)
+                and layout.id_from_name(Path(f.file).name)[0] == resolved]
+        raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", mine)
     view = handoff_view(store, resolved)
+    record = _score_record(store, config, resolved)
     if output_format is ShowFormat.json:
-        sys.stdout.write(render.show_json(view))
+        sys.stdout.write(render.show_json(view, record))
         return
     out = render.console()
     for renderable in render.show_renderables(view, kinds.get(view.handoff.kind)):
         out.print(renderable)
+    out.print()
+    for renderable in render.explanation_renderables(record):
+        out.print(renderable)
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime.now().astimezone()
+
+
+def _score_record(store, config, handoff_id: str) -> dict:
+    from handoff_cli.history import read_history
+    from handoff_cli.reporting import assess, score_record
+    from handoff_cli.scoring import Weights
+
+    history = read_history(config.root, config.dir)
+    assessments = assess(store, history, weights=Weights.from_config(config.scoring), as_of=_now())
+    return score_record(next(a for a in assessments if a.handoff.id == handoff_id))
 
 
 # ---------------------------------------------------------------- schema
@@ -347,6 +382,224 @@ def schema(
         return
     _, kinds = _context()
     sys.stdout.write(schema_text(kinds.get(kind)))
+
+
+# ---------------------------------------------------------------- feedback
+
+@app.command(epilog=(
+    "Examples:\n\n"
+    "  handoff feedback k3m9qa                      (prompts: receipt first, then the outcome)\n\n"
+    "  handoff feedback k3m9qa --receipt --decision accepted --synthesis '決裁は工場長、監査が期限'\n\n"
+    "  handoff feedback k3m9qa --outcome progressing --rating 4 --useful '課題感が的確' "
+    "--missing-field decision_maker"))
+@handled
+def feedback(
+    handoff_id: Annotated[str, typer.Argument(metavar="ID", help="The id, any unique prefix, or the random suffix.")],
+    receipt: Annotated[bool, typer.Option("--receipt", help="Record the receipt (accepted? what you understood).")] = False,
+    decision: Annotated[Optional[str], typer.Option(help="Receipt: accepted, conditional or rejected.")] = None,
+    synthesis: Annotated[Optional[str], typer.Option(help="Receipt: what you understood, in your own words.")] = None,
+    rejection_reason: Annotated[Optional[str], typer.Option(
+        help="Receipt: procedural, clerical or definitional.")] = None,
+    outcome: Annotated[Optional[str], typer.Option(help="Outcome, one of the kind's outcomes.")] = None,
+    rating: Annotated[Optional[int], typer.Option(help="1-5: how well the handoff prepared you.")] = None,
+    useful: Annotated[Optional[str], typer.Option(help="What helped.")] = None,
+    missing: Annotated[Optional[str], typer.Option(help="What was missing.")] = None,
+    missing_field: Annotated[Optional[list[str]], typer.Option(help="A context field that was missing (repeatable).")] = None,
+    wrong_field: Annotated[Optional[list[str]], typer.Option(help="A context field that was wrong (repeatable).")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why, when the outcome is a loss.")] = None,
+    request: Annotated[Optional[str], typer.Option(help="What to do differently next time.")] = None,
+    at: Annotated[Optional[str], typer.Option(help="When it happened (ISO 8601 with offset; default now).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Record feedback although you are not the receiver.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never prompt; take values from flags only.")] = False,
+    prompt: Annotated[Optional[bool], typer.Option("--prompt/--no-prompt", help="Force prompting on or off.")] = None,
+) -> None:
+    """Return the baton: record your receipt or the outcome of a handoff."""
+    from handoff_cli import drafting, ids, layout
+    from handoff_cli import feedback as returning
+    from handoff_cli.errors import InvalidDocument, UserError
+    from handoff_cli.messages import language
+    from handoff_cli.store import load_store
+
+    config, kinds = _context()
+    resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
+    store = load_store(config, kinds, [layout.document_path(config.handoffs_dir, resolved)])
+    if store.findings:
+        raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", store.findings)
+    handoff = store.handoffs[resolved]
+    kind = kinds.get(handoff.kind)
+    by = drafting.git_person(config.root)
+    returning.check_author(handoff, by, force)
+    existing = returning.read_existing(config.handoffs_dir, resolved, kinds, kind)
+    values = {"decision": decision, "synthesis": synthesis, "rejection_reason": rejection_reason,
+              "outcome": outcome, "rating": rating, "useful": useful, "missing": missing,
+              "missing_fields": list(missing_field or []), "wrong_fields": list(wrong_field or []),
+              "reason": reason, "request": request}
+    interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes)
+    wants_outcome = any(values[k] for k in returning.OUTCOME_KEYS)
+    if receipt or decision or synthesis or rejection_reason:
+        phase = "receipt"
+    elif wants_outcome or existing.has_receipt:
+        phase = "outcome"
+    elif interactive:
+        from handoff_cli.prompting import FeedbackPrompter
+        from handoff_cli.render import console
+
+        phase = FeedbackPrompter(console(stderr=True), language() == "ja").ask(
+            "phase", required=True, choices=["receipt", "outcome"], default="receipt")
+    else:
+        raise UserError(f"{resolved} has no receipt yet: give --receipt --decision … (or the outcome flags)")
+    if interactive:
+        from handoff_cli.prompting import FeedbackPrompter
+        from handoff_cli.render import console, show_renderables
+        from handoff_cli.reporting import handoff_view
+
+        err = console(stderr=True)
+        asker = FeedbackPrompter(err, language() == "ja")
+        try:
+            if phase == "receipt":
+                for renderable in show_renderables(handoff_view(store, resolved), kind):
+                    err.print(renderable)
+                asker.receipt(values)
+            else:
+                asker.outcome(values, list(kind.outcomes), list(kind.loss_outcomes), kind.field_names)
+        except (KeyboardInterrupt, EOFError):
+            from handoff_cli.messages import t
+
+            sys.stderr.write("\n" + t("error.interrupted") + "\n")
+            raise typer.Exit(130) from None
+    else:
+        _require_feedback_flags(phase, values, kind)
+    entry = returning.make_entry(phase, at or drafting.now_iso(), by, values)
+    path = returning.append(config.handoffs_dir, handoff, kind, kinds, entry)
+    sys.stderr.write(f"recorded {phase} for {resolved} in {_shown(path)}\n")
+
+
+def _require_feedback_flags(phase: str, values: dict, kind) -> None:
+    from handoff_cli.errors import UserError
+
+    needed = []
+    if phase == "receipt":
+        if not values["decision"]:
+            needed.append("--decision")
+        elif values["decision"] == "rejected" and not values["rejection_reason"]:
+            needed.append("--rejection-reason")
+        elif values["decision"] in ("accepted", "conditional") and not values["synthesis"]:
+            needed.append("--synthesis")
+    else:
+        needed += [flag for flag, key in (("--outcome", "outcome"), ("--rating", "rating")) if values[key] is None]
+        if not values["useful"] and not values["missing"]:
+            needed.append("--useful or --missing")
+        if values["outcome"] in kind.loss_outcomes and not values["reason"]:
+            needed.append("--reason")
+    if needed:
+        raise UserError(f"{phase}: missing {', '.join(needed)}", hint="run on a terminal to be asked, or give the flags")
+
+
+# ---------------------------------------------------------------- report
+
+@app.command(epilog=(
+    "Examples:\n\n"
+    "  handoff report\n\n"
+    "  handoff report --by pair --since 2026-10-01\n\n"
+    "  handoff report --format csv --table pending\n\n"
+    "  handoff report --fail-on-overdue          (for a scheduled CI job)"))
+@handled
+def report(
+    by: Annotated[GroupBy, typer.Option("--by", help="Group quality by sender, receiver, team, pair or kind.")] = GroupBy.sender,
+    since: Annotated[Optional[str], typer.Option(help="Only handoffs handed over on or after this date.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only handoffs handed over on or before this date.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind.")] = None,
+    output_format: Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")] = TableFormat.table,
+    table: Annotated[ReportTable, typer.Option("--table", help="With --format csv: which table.")] = ReportTable.pending,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Compute ages and overdue as of this date.")] = None,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 1 when feedback is overdue.")] = False,
+) -> None:
+    """Pending feedback, quality by person, funnel, trend and best handoffs, from git history."""
+    from handoff_cli import render
+    from handoff_cli.history import read_history
+    from handoff_cli.reporting import build_report
+    from handoff_cli.scoring import Weights
+    from handoff_cli.store import load_store
+
+    config, kinds = _context()
+    if kind:
+        kinds.get(kind)
+    weights = Weights.from_config(config.scoring)
+    moment = _as_of(as_of)
+    store = load_store(config, kinds)
+    history = read_history(config.root, config.dir)
+    result = build_report(store, history, weights=weights, as_of=moment, by=by.value,
+                          since=_date_option("--since", since), until=_date_option("--until", until), kind=kind)
+    if output_format is TableFormat.json:
+        sys.stdout.write(render.report_json(result))
+    elif output_format is TableFormat.csv:
+        sys.stdout.write(render.report_csv(result, table.value))
+    else:
+        for warning in result.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        out = render.console()
+        for renderable in render.report_renderables(result, warnings=False):
+            out.print(renderable)
+    if store.findings:
+        sys.stderr.write(f"note: {store.files_with_findings} files have findings and are not counted; "
+                         "run `handoff check`\n")
+    if fail_on_overdue and result.responsiveness.overdue:
+        raise typer.Exit(1)
+
+
+def _date_option(flag: str, value: str | None):
+    from datetime import date
+
+    from handoff_cli.errors import UserError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{flag} {value}: expected a date like 2026-11-30") from None
+
+
+def _as_of(value: str | None):
+    from datetime import datetime, time
+
+    day = _date_option("--as-of", value)
+    if day is None:
+        return _now()
+    return datetime.combine(day, time(23, 59, 59)).astimezone()
+
+
+# ---------------------------------------------------------------- demo
+
+@app.command(epilog="Example: handoff demo, then cd into the printed folder and try `handoff report --by pair`")
+@handled
+def demo(
+    path: Annotated[Optional[Path], typer.Argument(help="Where to build it (default: a new temporary folder).")] = None,
+) -> None:
+    """Build a demo repository with months of history from the examples, and report on it."""
+    from handoff_cli import render
+    from handoff_cli.config import load_config
+    from handoff_cli.demo import build_demo
+    from handoff_cli.errors import UserError
+    from handoff_cli.history import read_history
+    from handoff_cli.reporting import build_report
+    from handoff_cli.schemas import Kinds
+    from handoff_cli.scoring import Weights
+    from handoff_cli.store import load_store
+
+    if path is not None and path.exists() and any(path.iterdir()):
+        raise UserError(f"{path} is not empty", hint="give a new folder, or none for a temporary one")
+    folder = build_demo(path)
+    config = load_config(folder)
+    kinds = Kinds(config)
+    result = build_report(load_store(config, kinds), read_history(config.root, config.dir),
+                          weights=Weights.from_config(config.scoring), as_of=_now())
+    out = render.console()
+    for renderable in render.report_renderables(result):
+        out.print(renderable)
+    out.print()
+    out.print(f"Demo repository: {folder}")
+    out.print(f"Explore it:  cd {folder} && handoff list && handoff show k3m9qa && handoff report --by pair")
 
 
 def main() -> None:

@@ -113,3 +113,50 @@ class Prompter:
             if answer is None:
                 return
             values.setdefault(key, []).append(str(answer))
+
+
+class FeedbackPrompter(Prompter):
+    """Asks the receiver for a receipt or an outcome entry."""
+
+    def receipt(self, values: dict) -> None:
+        if not values.get("decision"):
+            values["decision"] = self.ask("decision", required=True, choices=["accepted", "conditional", "rejected"],
+                                          description="accepted / conditional / rejected")
+        if values["decision"] == "rejected":
+            if not values.get("rejection_reason"):
+                values["rejection_reason"] = self.ask(
+                    "rejection_reason", required=True, choices=["procedural", "clerical", "definitional"],
+                    description="procedural: sent to the wrong person; clerical: incomplete or inaccurate; "
+                                "definitional: does not meet the bar for this kind")
+        elif not values.get("synthesis"):
+            values["synthesis"] = self.ask(
+                "synthesis", required=True,
+                description="受け取った内容を自分の言葉で要約してください" if self.ja
+                else "What you understood, in your own words")
+
+    def outcome(self, values: dict, outcomes: list[str], losses: list[str], fields: list[str]) -> None:
+        if not values.get("outcome"):
+            values["outcome"] = self.ask("outcome", required=True, choices=outcomes or None)
+        if not values.get("rating"):
+            values["rating"] = int(self.ask("rating", required=True, choices=["1", "2", "3", "4", "5"],
+                                            description="1-5: how well the handoff prepared you"))
+        for key, en, ja in (("useful", "What helped", "役立ったこと"), ("missing", "What was missing", "足りなかったこと")):
+            if not values.get(key):
+                values[key] = self.ask(key, required=False, description=ja if self.ja else en)
+        for key in ("missing_fields", "wrong_fields"):
+            if not values.get(key):
+                values[key] = self._field_list(key, fields)
+        if values["outcome"] in losses and not values.get("reason"):
+            values["reason"] = self.ask("reason", required=True, description="why it was lost")
+        if not values.get("request"):
+            values["request"] = self.ask("request", required=False,
+                                         description="次回への要望" if self.ja else "What to do differently next time")
+
+    def _field_list(self, key: str, fields: list[str]) -> list[str]:
+        while True:
+            answer = self.ask(key, required=False, description="comma-separated: " + ", ".join(fields))
+            chosen = [f.strip() for f in str(answer or "").split(",") if f.strip()]
+            unknown = [f for f in chosen if f not in fields]
+            if not unknown:
+                return chosen
+            self.console.print(f"  [red]{escape(t('prompt.invalid_choice', allowed=', '.join(fields)))}[/red]")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from dataclasses import asdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from handoff_cli.layout import display_path
 from handoff_cli.messages import t
-from handoff_cli.reporting import HandoffView, ListRow
+from handoff_cli.reporting import HandoffView, ListRow, Report
 from handoff_cli.validate import Finding
 
 FORMAT_VERSION = 1
@@ -175,8 +176,141 @@ def show_renderables(view: HandoffView, kind) -> list:
     return out
 
 
-def show_json(view: HandoffView) -> str:
+def show_json(view: HandoffView, score: dict | None = None) -> str:
     return json_text({
+        "score": score,
         "handoff": view.handoff.data, "path": display_path(view.handoff.path), "feedback_state": view.state,
         "feedback": [e.data for e in view.feedback.entries] if view.feedback else [],
     })
+
+
+# ---------------------------------------------------------------- report
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _num(value: float | None, unit: str = "") -> str:
+    return "–" if value is None else f"{value:g}{unit}"
+
+
+def _mix(counts: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "–"
+
+
+def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, header_style="bold",
+                  pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left", overflow="fold")
+    return table
+
+
+def report_renderables(report: Report, warnings: bool = True) -> list:
+    """The report's tables; `warnings=False` when the caller prints them on stderr instead."""
+    out: list = []
+    if warnings and report.warnings:
+        out += [Text(f"warning: {w}", style="yellow") for w in report.warnings] + [Text("")]
+    pending = _table(f"Pending feedback ({len(report.pending)}, as of {report.as_of[:10]})",
+                     ("id", "title", "receiver", "handed over", "age", "awaiting", "due"), right=("age",))
+    for row in report.pending:
+        due = Text("OVERDUE " + row.due, style="bold red") if row.overdue else Text(row.due)
+        title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
+        handed = row.handed_over[:10] + (" (uncommitted)" if row.uncommitted else "")
+        pending.add_row(row.id, title, row.receiver, handed, f"{row.age_days}d", row.awaiting, due)
+    out += [pending, Text("")]
+    r = report.responsiveness
+    out.append(Text(
+        f"Responsiveness: receipts {r.receipts}, on time (next business day) {_pct(r.receipt_on_time_rate)}, "
+        f"median {_num(r.receipt_median_hours, ' h')}, p90 {_num(r.receipt_p90_hours, ' h')}; "
+        f"outcomes {r.outcomes}, on time {_pct(r.outcome_on_time_rate)}, median {_num(r.outcome_median_days, ' d')}, "
+        f"p90 {_num(r.outcome_p90_days, ' d')}; overdue {r.overdue}"))
+    out.append(Text(""))
+    groups = _table(f"Quality by {report.by}", ("", "n", "quality", "final", "feedback", "receipt on time",
+                                                 "median latency", "accepted", "outcomes", "most often missing"),
+                    right=("n", "quality", "final", "feedback", "receipt on time", "median latency", "accepted"))
+    for row in report.groups:
+        groups.add_row(row.group, str(row.count), _num(row.quality), str(row.final), _pct(row.feedback_rate),
+                       _pct(row.receipt_on_time_rate), _num(row.median_latency_days, " d"), _pct(row.acceptance_rate),
+                       _mix(row.outcomes), ", ".join(row.top_missing) or "–")
+    out += [groups, Text("")]
+    funnel = _table("Funnel by kind", ("kind", "handed over", "received", "accepted", "rejected", "acceptance",
+                                       "outcomes", "rejection reasons", "most often missing"),
+                    right=("handed over", "received", "accepted", "rejected", "acceptance"))
+    for row in report.funnel:
+        funnel.add_row(row.kind, str(row.handed_over), str(row.received), f"{row.accepted}+{row.conditional}",
+                       str(row.rejected), _pct(row.acceptance_rate), _mix(row.outcomes), _mix(row.rejection_reasons),
+                       ", ".join(row.top_missing) or "–")
+    out += [funnel]
+    losses = [reason for row in report.funnel for reason in row.loss_reasons]
+    if losses:
+        out += [Text("Loss reasons:", style="bold")] + [Text("  • " + reason) for reason in losses]
+    out.append(Text(""))
+    trend = _table("Trend by month of handover", ("month", "n", "quality", "median latency", "feedback"),
+                   right=("n", "quality", "median latency", "feedback"))
+    for row in report.trend:
+        trend.add_row(row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, " d"),
+                      _pct(row.feedback_rate))
+    out += [trend, Text("")]
+    best = _table("Best handoffs to share", ("id", "title", "from → to", "quality", "outcome", "rating"),
+                  right=("quality", "rating"))
+    for row in report.best:
+        best.add_row(row.id, row.title, f"{row.sender} → {row.receiver}", str(row.quality), row.outcome,
+                     f"{row.rating}/5")
+    out.append(best)
+    return out
+
+
+def report_json(report: Report) -> str:
+    return json_text({"report": report.as_dict()})
+
+
+REPORT_TABLES = ("pending", "quality", "trend", "best", "funnel", "scores")
+
+
+def report_csv(report: Report, table: str) -> str:
+    def cell(value):
+        if isinstance(value, dict):
+            return "; ".join(f"{k}={v}" for k, v in value.items())
+        if isinstance(value, list):
+            return "; ".join(map(str, value))
+        if isinstance(value, bool):
+            return str(value).lower()
+        return "" if value is None else value
+
+    if table == "scores":
+        header = ("id", "kind", "sender", "receiver", "handed_over", "quality", "status", "penalty", "rework",
+                  *(f"part_{p}" for p in ("required", "recommended", "specificity", "actionability", "rating",
+                                          "stability")))
+        parts = [name[len("part_"):] for name in header[9:]]
+        rows = [(s["id"], s["kind"], s["sender"], s["receiver"], s["handed_over"], s["quality"], s["status"],
+                 s["penalty"], s["rework"], *(cell(s["parts"][p]["value"]) for p in parts)) for s in report.scores]
+        return csv_text(header, rows)
+    items = {"pending": report.pending, "quality": report.groups, "trend": report.trend, "best": report.best,
+             "funnel": report.funnel}[table]
+    if not items:
+        return ""
+    header = list(asdict(items[0]))
+    return csv_text(header, [[cell(v) for v in asdict(item).values()] for item in items])
+
+
+def explanation_renderables(record: dict) -> list:
+    """`show`'s "why N": the quality score part by part."""
+    out = [Text(f"quality {record['quality']} ({record['status']})", style="bold underline")]
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_column(overflow="fold")
+    for name, part in record["parts"].items():
+        value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
+        table.add_row(name, f"{value} × {part['weight']:g}", Text(part["detail"]))
+    if record["penalty"]:
+        table.add_row("penalty", f"−{record['penalty']}", Text("the receipt rejected it as clerical or definitional"))
+    out.append(table)
+    timing = f"handed over {record['handed_over'][:16].replace('T', ' ')} ({record['source']})"
+    if record["received"]:
+        timing += f", received {record['received'][:16].replace('T', ' ')}"
+    if record["feedback"]:
+        timing += f", outcome {record['feedback'][:16].replace('T', ' ')}"
+    out.append(Text(timing))
+    return out

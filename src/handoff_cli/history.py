@@ -1,0 +1,200 @@
+"""Per-handoff timelines from git history, read in one streaming `git log` pass.
+
+Who handed over and when is the author of the first commit that added the handoff's
+file; received at / feedback at are the first commits whose feedback file holds a receipt
+/ an outcome entry; rework is every later commit that changed the handoff's `context`.
+One `git log --raw` process lists every change with its blob ids; one persistent
+`git cat-file --batch` process reads only the blobs that decide something (feedback
+versions and modified documents). The number of git processes does not grow with the
+number of handoffs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from handoff_cli import layout, yamlio
+from handoff_cli.errors import EnvironmentProblem
+
+_RECEIPT = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?receipt\b", re.MULTILINE)
+_OUTCOME_PHASE = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?outcome\b", re.MULTILINE)
+_OUTCOME_KEY = re.compile(rb"^[ \t-]*outcome:[ \t]*\S", re.MULTILINE)
+_RECORD = "\x1e"
+_UNIT = "\x1f"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    at: datetime
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Rework:
+    commit: Commit
+    fields: tuple[str, ...]  # context fields the commit changed
+
+
+@dataclass
+class Timeline:
+    handoff_id: str
+    handed_over: Commit | None = None
+    received: Commit | None = None
+    feedback: Commit | None = None
+    rework: list[Rework] = field(default_factory=list)
+    uncommitted: bool = False
+    paths: list[str] = field(default_factory=list)  # every path the document had, oldest first
+
+
+@dataclass
+class History:
+    timelines: dict[str, Timeline]
+    shallow: bool = False
+    available: bool = True
+    head: str | None = None
+    git_processes: int = 0
+    reason: str | None = None  # why history is unavailable
+
+    def timeline(self, handoff_id: str) -> Timeline:
+        return self.timelines.get(handoff_id) or Timeline(handoff_id)
+
+
+def _feedback_counts(data: bytes) -> tuple[int, int]:
+    """(receipt entries, outcome entries) in a feedback file's text, without a full parse."""
+    receipts = len(_RECEIPT.findall(data))
+    outcomes = len(_OUTCOME_PHASE.findall(data))
+    if not outcomes:
+        outcomes = len(_OUTCOME_KEY.findall(data))
+    return receipts, outcomes
+
+
+def _context_of(data: bytes) -> dict:
+    value = yamlio.parse_bytes(data).value
+    context = value.get("context") if isinstance(value, dict) else None
+    return context if isinstance(context, dict) else {}
+
+
+def changed_fields(before: dict, after: dict) -> tuple[str, ...]:
+    return tuple(sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
+
+
+def _parse_commit_header(line: str) -> Commit:
+    sha, when, name, email = line.split(_UNIT)
+    return Commit(sha, datetime.fromisoformat(when.replace("Z", "+00:00")), name, email)
+
+
+def read_history(root: Path, handoffs_dir: str) -> History:
+    """Timelines of every handoff under `handoffs_dir` (relative to the repository root)."""
+    try:
+        import git
+    except ImportError as error:  # pragma: no cover - a declared dependency
+        raise EnvironmentProblem(f"GitPython is not available: {error}") from None
+    try:
+        repository = git.Git(str(root))
+        top = repository.execute(["git", "rev-parse", "--show-toplevel"]).strip()
+    except (git.GitCommandError, git.GitCommandNotFound, OSError):
+        return History({}, available=False, reason="not a git repository")
+    processes = 1
+    try:
+        head = repository.execute(["git", "rev-parse", "--verify", "-q", "HEAD"], with_exceptions=False).strip()
+        processes += 1
+    except git.GitCommandError:
+        head = ""
+    shallow = repository.execute(["git", "rev-parse", "--is-shallow-repository"]).strip() == "true"
+    processes += 1
+    prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
+    pathspec = f"{prefix}/{handoffs_dir}" if prefix != "." else handoffs_dir
+    timelines: dict[str, Timeline] = {}
+    history = History(timelines, shallow=shallow, head=head or None)
+    if head:
+        processes += _walk_log(repository, pathspec, timelines)
+    processes += _mark_uncommitted(repository, pathspec, timelines)
+    history.git_processes = processes
+    return history
+
+
+def _walk_log(repository, pathspec: str, timelines: dict[str, Timeline]) -> int:
+    """Fill timelines from one `git log`; returns the number of git processes started."""
+    process = repository.log(
+        "--reverse", "--raw", "-M", "--no-abbrev", "--no-color", "--date-order",
+        f"--format={_RECORD}%H{_UNIT}%aI{_UNIT}%an{_UNIT}%ae", "--", pathspec, as_process=True)
+    feedback_versions: list[tuple[Commit, str, str]] = []  # commit, id, blob
+    document_changes: list[tuple[Commit, str, str, str]] = []  # commit, id, old blob, new blob
+    commit: Commit | None = None
+    for raw in process.stdout:
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        if line.startswith(_RECORD):
+            commit = _parse_commit_header(line[1:])
+            continue
+        if not line.startswith(":") or commit is None:
+            continue
+        meta, _, paths = line.partition("\t")
+        parts = meta.split()
+        old_blob, new_blob, status = parts[2], parts[3], parts[4]
+        names = paths.split("\t")
+        new_path = names[-1]
+        named = layout.id_from_name(new_path.rsplit("/", 1)[-1])
+        if named is None:
+            continue
+        handoff_id, is_feedback = named
+        if status.startswith("R"):
+            old_named = layout.id_from_name(names[0].rsplit("/", 1)[-1])
+            if old_named and old_named[0] != handoff_id and old_named[0] in timelines:
+                timelines.setdefault(handoff_id, timelines.pop(old_named[0])).handoff_id = handoff_id
+        timeline = timelines.setdefault(handoff_id, Timeline(handoff_id))
+        if status == "D":
+            continue
+        if is_feedback:
+            feedback_versions.append((commit, handoff_id, new_blob))
+            continue
+        if new_path not in timeline.paths:
+            timeline.paths.append(new_path)
+        if timeline.handed_over is None:  # the log runs oldest first: first seen is the handover
+            timeline.handed_over = commit
+        elif status.startswith("M") or (status.startswith("R") and old_blob != new_blob):
+            document_changes.append((commit, handoff_id, old_blob, new_blob))
+    process.wait()
+    return 1 + _read_blobs(repository, timelines, feedback_versions, document_changes)
+
+
+def _read_blobs(repository, timelines, feedback_versions, document_changes) -> int:
+    if not feedback_versions and not document_changes:
+        return 0
+
+    def blob(sha: str) -> bytes:
+        return repository.get_object_data(sha)[3]
+
+    for commit, handoff_id, sha in feedback_versions:
+        timeline = timelines[handoff_id]
+        if timeline.received and timeline.feedback:
+            continue
+        receipts, outcomes = _feedback_counts(blob(sha))
+        if receipts and (timeline.received is None or commit.at < timeline.received.at):
+            timeline.received = commit
+        if outcomes and (timeline.feedback is None or commit.at < timeline.feedback.at):
+            timeline.feedback = commit
+    for commit, handoff_id, old, new in document_changes:
+        timeline = timelines[handoff_id]
+        fields = changed_fields(_context_of(blob(old)), _context_of(blob(new)))
+        if fields:
+            timeline.rework.append(Rework(commit, fields))
+    return 1  # one persistent cat-file --batch
+
+
+def _mark_uncommitted(repository, pathspec: str, timelines: dict[str, Timeline]) -> int:
+    """Documents not committed yet count as handed over now (the join fills in the time)."""
+    status = repository.execute(["git", "status", "--porcelain", "--untracked-files=all", "--no-renames",
+                                 "--", pathspec])
+    for line in status.splitlines():
+        code, path = line[:2], line[3:].strip('"')
+        named = layout.id_from_name(path.rsplit("/", 1)[-1])
+        if named is None or named[1] or "D" in code:
+            continue
+        timeline = timelines.setdefault(named[0], Timeline(named[0]))
+        timeline.uncommitted = timeline.handed_over is None
+    return 1
