@@ -79,3 +79,35 @@ LEAD_FLAGS = [
     "--set", "context.urgency_evidence=2027年3月の監査までに直したいと明言",
     "--set", "context.decision_maker=山田部長が起案、工場長が決裁",
 ]
+
+
+def lead_document(handoff_id: str, *, created: str, sender=ALICE, receiver=BOB, decision_maker: str = "CFO Mark Liu",
+                  extra_context: str = "", extra: str = "") -> str:
+    """A valid lead, canonical, with chosen people and values."""
+    return (
+        f"id: {handoff_id}\nkind: lead\ntitle: Lead {handoff_id}\ncreated: {created}\n"
+        f"from:\n  name: {sender[0]}\n  email: {sender[1]}\n  team: inside-sales\n"
+        f"to:\n  name: {receiver[0]}\n  email: {receiver[1]}\n  team: field-sales\n"
+        "customer:\n  company: Contoso Ltd\n"
+        "context:\n"
+        "  meeting_at: 2026-11-24T14:00:00+09:00\n"
+        "  why_they_agreed: Renewal quote rose 40% and they want a second offer\n"
+        "  pain_in_their_words: '\"We re-key every order twice, 2 hours a day\"'\n"
+        "  urgency: high\n"
+        "  urgency_evidence: Renewal deadline on 2026-12-01\n"
+        f"  decision_maker: {decision_maker}\n" + extra_context + extra)
+
+
+def feedback_document(handoff_id: str, entries: list[str]) -> str:
+    return f"handoff: {handoff_id}\nentries:\n" + "".join(entries)
+
+
+def receipt_entry(at: str, by=BOB, decision: str = "accepted") -> str:
+    return (f"  - phase: receipt\n    at: {at}\n    by:\n      name: {by[0]}\n      email: {by[1]}\n"
+            f"    decision: {decision}\n    synthesis: Second offer wanted; CFO decides; renewal 2026-12-01\n")
+
+
+def outcome_entry(at: str, by=BOB, outcome: str = "progressing", rating: int = 4, missing_fields: str = "[]") -> str:
+    return (f"  - phase: outcome\n    at: {at}\n    by:\n      name: {by[0]}\n      email: {by[1]}\n"
+            f"    outcome: {outcome}\n    rating: {rating}\n    useful: The renewal date framed the meeting\n"
+            f"    missing_fields: {missing_fields}\n")

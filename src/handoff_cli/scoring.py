@@ -20,7 +20,9 @@ from handoff_cli.schemas import Kind, is_placeholder
 
 VOICE_FIELDS = ("pain_in_their_words", "customer_voice")
 _QUOTES = re.compile(r"[「『\"“”＂]")
-_DATE = re.compile(r"\d{4}[-/年.]\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}月|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+_DATE = re.compile(r"\d{4}[-/年.]\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}月"
+                   r"|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
+                   r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
                    r"|\b(?:q[1-4]|fy\d{2,4})\b|(?:来|今|前)(?:期|月|年|週)|\d{1,2}/\d{1,2}", re.IGNORECASE)
 _NUMBER_WITH_UNIT = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s?(?:%|％|円|万|億|千|時間|分|秒|日|週|か月|ヶ月|カ月|年|台|個|件|名|人|拠点|回|本|枚|社|"
