@@ -12,6 +12,8 @@ number of handoffs.
 from __future__ import annotations
 
 import re
+import subprocess
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -163,27 +165,84 @@ def _walk_log(repository, pathspec: str, timelines: dict[str, Timeline]) -> int:
 
 
 def _read_blobs(repository, timelines, feedback_versions, document_changes) -> int:
-    if not feedback_versions and not document_changes:
+    wanted = [sha for _, _, sha in feedback_versions]
+    for _, _, old, new in document_changes:
+        wanted += (old, new)
+    if not wanted:
         return 0
-
-    def blob(sha: str) -> bytes:
-        return repository.get_object_data(sha)[3]
-
+    blobs = read_blobs(repository, wanted)
     for commit, handoff_id, sha in feedback_versions:
         timeline = timelines[handoff_id]
-        if timeline.received and timeline.feedback:
-            continue
-        receipts, outcomes = _feedback_counts(blob(sha))
+        receipts, outcomes = _feedback_counts(blobs[sha])
         if receipts and (timeline.received is None or commit.at < timeline.received.at):
             timeline.received = commit
         if outcomes and (timeline.feedback is None or commit.at < timeline.feedback.at):
             timeline.feedback = commit
     for commit, handoff_id, old, new in document_changes:
-        timeline = timelines[handoff_id]
-        fields = changed_fields(_context_of(blob(old)), _context_of(blob(new)))
+        before, after = context_fields(blobs[old]), context_fields(blobs[new])
+        if _as_text(before) != _as_text(after):  # one version is not canonical: compare parsed values
+            before, after = _context_of(blobs[old]), _context_of(blobs[new])
+        fields = changed_fields(before, after)
         if fields:
-            timeline.rework.append(Rework(commit, fields))
-    return 1  # one persistent cat-file --batch
+            timelines[handoff_id].rework.append(Rework(commit, fields))
+    return 1
+
+
+def read_blobs(repository, shas: list[str]) -> dict[str, bytes]:
+    """Blob contents by id through one `git cat-file --batch`, requests pipelined from a thread."""
+    unique = list(dict.fromkeys(shas))
+    process = repository.execute(["git", "cat-file", "--batch"], as_process=True, istream=subprocess.PIPE)
+
+    def feed() -> None:
+        try:
+            process.stdin.write("".join(f"{sha}\n" for sha in unique).encode())
+        finally:
+            process.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    blobs: dict[str, bytes] = {}
+    out = process.stdout
+    for sha in unique:
+        header = out.readline().split()
+        if len(header) < 3 or header[1] == b"missing":
+            blobs[sha] = b""
+            continue
+        size = int(header[2])
+        blobs[sha] = out.read(size)
+        out.read(1)  # the newline after each object
+    writer.join()
+    process.wait()
+    return blobs
+
+
+_TOP_KEY = re.compile(rb"^[^\s#-][^:]*:", re.MULTILINE)
+_CONTEXT_KEY = re.compile(rb"^  ([^\s#:][^:]*):", re.MULTILINE)
+
+
+def _as_text(fields: dict) -> bool:
+    return all(isinstance(v, bytes) for v in fields.values())
+
+
+def context_fields(data: bytes) -> dict[str, bytes | object]:
+    """A document's context, field by field, for telling which fields a commit changed.
+
+    Canonical files (block style, two-space indent) are split as text, which is fast and
+    parses nothing; anything else goes through the safe reader.
+    """
+    start = re.search(rb"^context:[ \t]*\n", data, re.MULTILINE)
+    if start is None:
+        return _context_of(data)
+    following = _TOP_KEY.search(data, start.end())
+    block = data[start.end():following.start() if following else len(data)]
+    keys = list(_CONTEXT_KEY.finditer(block))
+    if not keys or keys[0].start() != 0:
+        return _context_of(data)
+    fields: dict[str, bytes | object] = {}
+    for index, key in enumerate(keys):
+        end = keys[index + 1].start() if index + 1 < len(keys) else len(block)
+        fields[key.group(1).decode("utf-8", "replace")] = block[key.end():end].strip()
+    return fields
 
 
 def _mark_uncommitted(repository, pathspec: str, timelines: dict[str, Timeline]) -> int:

@@ -146,3 +146,17 @@ def test_git_process_count_does_not_grow_with_handoffs(tmp_path, monkeypatch):
         counts.append((history.git_processes, len(started)))
     assert counts[0] == counts[1], counts
     assert counts[0][1] <= 6
+
+
+def test_rework_detected_when_the_file_changes_style(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    repo.write(P1, lead_document(H1, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("hand over", date="2026-11-02T10:00:00+09:00")
+    flow = lead_document(H1, created="2026-11-02T09:00:00+09:00").split("context:\n")[0] + (
+        "context: {meeting_at: '2026-11-24T14:00:00+09:00', why_they_agreed: Renewal quote rose 40% and they "
+        "want a second offer, pain_in_their_words: '\"We re-key every order twice, 2 hours a day\"', urgency: low, "
+        "urgency_evidence: 'Renewal deadline on 2026-12-01', decision_maker: CFO Mark Liu}\n")
+    repo.write(P1, flow)
+    repo.commit("hand-edited in flow style, urgency changed", date="2026-11-03T10:00:00+09:00")
+    timeline = read_history(repo.path, "handoffs").timeline(H1)
+    assert [r.fields for r in timeline.rework] == [("urgency",)]  # the quoted date is the same string
