@@ -149,10 +149,11 @@ def init() -> None:
     "Examples:\n\n"
     "  handoff new lead\n\n"
     "  handoff new order --yes --from-file order.yaml --set to.name='田中 一郎'\n\n"
-    "  handoff new service --edit"))
+    "  handoff new service --edit\n\n"
+    "  handoff new --resume                (continue a draft kept when prompts were interrupted)"))
 @handled
 def new(
-    kind: Annotated[str, typer.Argument(help="lead, order, service or a custom kind.")],
+    kind: Annotated[Optional[str], typer.Argument(help="lead, order, service or a custom kind.")] = None,
     set_values: Annotated[Optional[list[str]], typer.Option(
         "--set", "-s", metavar="FIELD=VALUE",
         help="A field value; dotted for groups (context.budget=…, to.email=…); FIELD[]=… appends to a list.")] = None,
@@ -161,6 +162,7 @@ def new(
     edit: Annotated[bool, typer.Option("--edit", "-e", help="Open $EDITOR on a pre-filled draft.")] = False,
     prompt: Annotated[Optional[bool], typer.Option(
         "--prompt/--no-prompt", help="Force prompting on or off (default: prompt on a terminal).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the latest interrupted draft.")] = False,
 ) -> None:
     """Write a new handoff: prompts for what its kind requires, or takes flags."""
     from handoff_cli import drafting
@@ -168,10 +170,18 @@ def new(
     from handoff_cli.messages import language, t
 
     config, kinds = _context()
-    kind_spec = kinds.get(kind)
     values: dict = {}
+    resumed = None
+    if resume:
+        resumed = drafting.latest_new_draft(config.root)
+        values = drafting.read_values_file(resumed)
+        kind = kind or values.get("kind")
+        sys.stderr.write(f"resuming {_shown(resumed)}\n")
+    if not kind:
+        raise UserError("which kind? e.g. handoff new lead", hint="known kinds: " + ", ".join(kinds.names))
+    kind_spec = kinds.get(kind)
     if from_file:
-        values = drafting.read_values_file(from_file)
+        values = drafting.merge(values, drafting.read_values_file(from_file))
     for assignment in set_values or []:
         drafting.assign(values, assignment, kind_spec)
     values.pop("kind", None)
@@ -190,14 +200,18 @@ def new(
         try:
             Prompter(console(stderr=True), language() == "ja").fill(draft)
         except (KeyboardInterrupt, EOFError):
-            path = drafting.save_draft(config.root, kind_spec, draft.values)
+            path = drafting.save_new_draft(config.root, draft)
+            if resumed and resumed != path:
+                resumed.unlink(missing_ok=True)
             sys.stderr.write("\n" + t("new.draft_kept", path=_shown(path), kind=kind) + "\n")
             raise typer.Exit(130) from None
     else:
         missing = drafting.missing_required(draft)
         if missing:
             raise UserError(t("error.no_terminal", fields=", ".join(missing)))
-    handoff_id, path = drafting.create(draft, config.handoffs_dir, kinds)
+    handoff_id, path = drafting.create(draft, config.root, config.handoffs_dir, kinds)
+    if resumed:
+        resumed.unlink(missing_ok=True)
     sys.stdout.write(handoff_id + "\n")
     sys.stderr.write(t("new.written", path=_shown(path)) + "\n")
 
@@ -214,9 +228,7 @@ def _edit_until_valid(draft, config, kinds):
     from handoff_cli.errors import InvalidDocument, UserError
     from handoff_cli.messages import t
 
-    folder = drafting.drafts_dir(config.root)
-    path = folder / f"{draft.kind.name}-draft.yaml"
-    yamlio.write_atomic(path, yamlio.dump(drafting.skeleton(draft)))
+    path = drafting.save_draft(config.root, f"{draft.kind.name}-draft", drafting.skeleton(draft))
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
         subprocess.run([*shlex.split(editor), str(path)], check=True)
@@ -412,6 +424,7 @@ def feedback(
     force: Annotated[bool, typer.Option("--force", help="Record feedback although you are not the receiver.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Never prompt; take values from flags only.")] = False,
     prompt: Annotated[Optional[bool], typer.Option("--prompt/--no-prompt", help="Force prompting on or off.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue answers kept when prompts were interrupted.")] = False,
 ) -> None:
     """Return the baton: record your receipt or the outcome of a handoff."""
     from handoff_cli import drafting, ids, layout
@@ -434,6 +447,14 @@ def feedback(
               "outcome": outcome, "rating": rating, "useful": useful, "missing": missing,
               "missing_fields": list(missing_field or []), "wrong_fields": list(wrong_field or []),
               "reason": reason, "request": request}
+    draft_name = f"feedback-{resolved}"
+    draft_path = drafting.drafts_dir(config.root) / f"{draft_name}.yaml"
+    if resume:
+        if not draft_path.exists():
+            raise UserError(f"no kept answers for {resolved}", hint="answers are kept when prompts are interrupted")
+        kept = drafting.read_values_file(draft_path)
+        values.update({k: v for k, v in (kept.get("values") or {}).items() if v not in (None, "", [])})
+        receipt = receipt or kept.get("phase") == "receipt"
     interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes)
     wants_outcome = any(values[k] for k in returning.OUTCOME_KEYS)
     if receipt or decision or synthesis or rejection_reason:
@@ -463,14 +484,15 @@ def feedback(
             else:
                 asker.outcome(values, list(kind.outcomes), list(kind.loss_outcomes), kind.field_names)
         except (KeyboardInterrupt, EOFError):
-            from handoff_cli.messages import t
-
-            sys.stderr.write("\n" + t("error.interrupted") + "\n")
+            kept = drafting.save_draft(config.root, draft_name, {"handoff": resolved, "phase": phase, "values": values})
+            sys.stderr.write(f"\ninterrupted; your answers are kept in {_shown(kept)}; "
+                             f"continue with: handoff feedback {resolved} --resume\n")
             raise typer.Exit(130) from None
     else:
         _require_feedback_flags(phase, values, kind)
     entry = returning.make_entry(phase, at or drafting.now_iso(), by, values)
-    path = returning.append(config.handoffs_dir, handoff, kind, kinds, entry)
+    path = returning.append(config.root, config.handoffs_dir, handoff, kind, kinds, entry)
+    draft_path.unlink(missing_ok=True)
     sys.stderr.write(f"recorded {phase} for {resolved} in {_shown(path)}\n")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from handoff_cli import layout, yamlio
 from handoff_cli.errors import InvalidDocument, UserError
-from handoff_cli.ids import new_id
+from handoff_cli.ids import is_valid_id, new_id
 from handoff_cli.messages import t
 from handoff_cli.model import Person, canonical_handoff
 from handoff_cli.layout import display_path
@@ -151,8 +151,13 @@ def validate_text(text: str, file: str, stem: str | None, kinds: Kinds) -> list[
     return findings
 
 
-def create(draft: Draft, handoffs_dir: Path, kinds: Kinds, created: str | None = None) -> tuple[str, Path]:
+def create(draft: Draft, root: Path, handoffs_dir: Path, kinds: Kinds,
+           created: str | None = None) -> tuple[str, Path]:
     """Validate and write a new handoff; raises InvalidDocument (nothing written) when invalid."""
+    given_id = draft.values.get("id")
+    if given_id is not None and not is_valid_id(given_id):
+        raise UserError(f"id {given_id!r} is not of the form <yyyymmdd>-<6 chars of a-z0-9>",
+                        hint="leave id out and one is made for you")
     created = created or draft.values.get("created") or now_iso()
     day = _creation_day(created)
     taken = set(layout.known_ids(handoffs_dir))
@@ -164,7 +169,7 @@ def create(draft: Draft, handoffs_dir: Path, kinds: Kinds, created: str | None =
         if findings:
             raise InvalidDocument(t("new.invalid", count=len(findings)), findings)
         try:
-            yamlio.write_atomic(path, text, exclusive=True)
+            yamlio.write_atomic(layout.contained(root, path), text, exclusive=True)
         except FileExistsError:
             if draft.values.get("id"):
                 raise UserError(f"{display_path(path)} already exists", hint="choose another id or leave id out") from None
@@ -207,10 +212,21 @@ def without_empty(values: Any) -> Any:
     return values
 
 
-def save_draft(root: Path, kind: Kind, values: dict) -> Path:
-    """Keep what was typed so far; returns the draft's path."""
-    folder = drafts_dir(root)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{kind.name}-{stamp}.yaml"
-    yamlio.write_atomic(path, yamlio.dump(Draft(kind, values).document()))
+def save_draft(root: Path, name: str, data: dict) -> Path:
+    """Keep what was typed so far under the drafts folder; returns the draft's path."""
+    path = layout.contained(root, drafts_dir(root) / f"{name}.yaml")
+    yamlio.write_atomic(path, yamlio.dump(data))
     return path
+
+
+def save_new_draft(root: Path, draft: Draft) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return save_draft(root, f"new-{draft.kind.name}-{stamp}", draft.document())
+
+
+def latest_new_draft(root: Path) -> Path:
+    """The most recently saved draft of `handoff new`, for --resume."""
+    drafts = sorted(drafts_dir(root).glob("new-*.yaml"), key=lambda p: p.stat().st_mtime)
+    if not drafts:
+        raise UserError("no draft to resume", hint="drafts are kept when `handoff new` is interrupted")
+    return drafts[-1]

@@ -91,7 +91,7 @@ def _item_indent(text: str) -> int:
     return max(0, position.column - 3) if position else 2
 
 
-def append(handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: Kinds, entry: dict) -> Path:
+def append(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: Kinds, entry: dict) -> Path:
     """Validate and write the feedback file with `entry` appended; nothing is written when invalid."""
     existing = read_existing(handoffs_dir, handoff.id, kinds, kind)
     text = appended_text(existing, handoff.id, entry)
@@ -103,5 +103,5 @@ def append(handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: Kinds, entry
     if current != existing.text:
         raise UserError(f"{layout.display_path(existing.path)} changed while you were writing; nothing was written",
                         hint="run the command again")
-    yamlio.write_atomic(existing.path, text)
+    yamlio.write_atomic(layout.contained(root, existing.path), text)
     return existing.path

@@ -62,6 +62,18 @@ def misplacement(path: Path, handoffs_dir: Path) -> str | None:
     return None
 
 
+def contained(root: Path, path: Path) -> Path:
+    """`path`, after checking that it lies inside `root` (links resolved): nothing is ever
+    written outside the repository."""
+    from handoff_cli.errors import UserError
+
+    resolved = path.parent.resolve() / path.name
+    if not resolved.is_relative_to(root.resolve()):
+        raise UserError(f"refusing to write {path}: it is outside the repository {root}",
+                        hint="is the handoffs folder a link that points elsewhere?")
+    return path
+
+
 def display_path(path: Path) -> str:
     """A path as a person in the current folder would type it (POSIX separators)."""
     try:

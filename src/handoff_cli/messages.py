@@ -88,8 +88,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
                          "{files} ファイルを検査し、{bad} ファイルに {count} 件の問題が見つかりました"),
     "new.written": ("wrote {path}", "{path} を書き込みました"),
     "new.invalid": ("not written: the handoff has {count} findings", "書き込みませんでした: {count} 件の問題があります"),
-    "new.draft_kept": ("your draft is kept at {path}; fix it and run: handoff new {kind} --from-file {path}",
-                       "下書きを {path} に残しました。直してから実行: handoff new {kind} --from-file {path}"),
+    "new.draft_kept": ("your draft is kept at {path}; continue with: handoff new --resume "
+                       "(or fix it and run: handoff new {kind} --from-file {path})",
+                       "下書きを {path} に残しました。続きは: handoff new --resume "
+                       "（または直してから: handoff new {kind} --from-file {path}）"),
     "init.created": ("created {path}", "{path} を作成しました"),
     "init.exists": ("{path} already exists, left unchanged", "{path} は既にあります。変更していません"),
     "init.nothing": ("already initialised; nothing changed", "初期化済みです。何も変更していません"),

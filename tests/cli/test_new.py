@@ -127,10 +127,20 @@ def test_interrupted_prompts_keep_a_draft(repo):
     result = run_cli(["new", "lead", "--prompt"], input="\n\n\nタイトルだけ\n")  # input ends: EOF mid-way
     assert result.exit_code == 130
     assert "your draft is kept at" in result.stderr
-    drafts = list((repo.path / ".git/handoff/drafts").glob("lead-*.yaml"))
+    assert "continue with: handoff new --resume" in result.stderr
+    drafts = list((repo.path / ".git/handoff/drafts").glob("new-lead-*.yaml"))
     assert len(drafts) == 1
     assert "title: タイトルだけ" in drafts[0].read_text(encoding="utf-8")
     assert _written(repo) == []
+    # resuming asks only for what is still missing, then removes the draft
+    rest = [f for f in LEAD_FLAGS if not f.startswith("title=")]
+    result = run_cli(["new", "--resume", "--yes", *rest])
+    assert result.exit_code == 0, result.output
+    assert f"resuming .git/handoff/drafts/{drafts[0].name}" in result.stderr
+    (path,) = _written(repo)
+    assert "title: タイトルだけ" in path.read_text(encoding="utf-8")
+    assert not drafts[0].exists()
+    assert run_cli(["new", "--resume"]).exit_code == 2
 
 
 def _editor(tmp_path: Path, replacement: str) -> str:
