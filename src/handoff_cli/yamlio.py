@@ -125,17 +125,23 @@ def parse_text(text: str) -> ParsedYaml:
         parsed.value = None
         mark = error.problem_mark or error.context_mark
         where = _pos(mark) if mark else Position(1, 1)
-        parsed.problems.append(YamlProblem(t("yaml.syntax", problem=error.problem or str(error)), where))
+        about_control = "control characters" in (error.problem or "")
+        parsed.problems.append((about_control and _control_problem(text))
+                               or YamlProblem(t("yaml.syntax", problem=error.problem or str(error)), where))
     except yaml.YAMLError as error:  # ReaderError: a character YAML does not allow
         parsed.value = None
-        index = getattr(error, "position", 0) or 0
-        character = getattr(error, "character", None)
-        if isinstance(character, str):
-            message = t("rule.control_char", code=ord(character))
-        else:
-            message = t("yaml.syntax", problem=getattr(error, "reason", str(error)))
-        parsed.problems.append(YamlProblem(message, _line_col(text, index)))
+        where = _line_col(text, getattr(error, "position", 0) or 0)
+        parsed.problems.append(_control_problem(text) or YamlProblem(
+            t("yaml.syntax", problem=getattr(error, "reason", None) or str(error)), where))
     return parsed
+
+
+def _control_problem(text: str) -> YamlProblem | None:
+    """libyaml only says "control characters are not allowed": name the first one and where it is."""
+    control = _CONTROL.search(text)
+    if control is None:
+        return None
+    return YamlProblem(t("rule.control_char", code=ord(control.group())), _line_col(text, control.start()))
 
 
 class _Builder:
