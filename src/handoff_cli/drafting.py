@@ -128,7 +128,7 @@ class Draft:
             data["id"] = handoff_id
         if created and not data.get("created"):
             data["created"] = created
-        return canonical_handoff(data, tuple(self.kind.field_names))
+        return canonical_handoff(data, tuple(self.kind.field_names), self.kind.date_paths)
 
 
 def missing_required(draft: Draft) -> list[str]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handoff_cli.yamlio import DateText
+
 ENVELOPE_ORDER = ("id", "kind", "title", "created", "from", "to", "customer", "context",
                   "next_actions", "contingencies", "open_questions", "links")
 PERSON_ORDER = ("name", "email", "team")
@@ -144,16 +146,42 @@ def _ordered(data: dict, order: tuple[str, ...], children: dict | None = None) -
     return result
 
 
-def canonical_handoff(data: dict, context_order: tuple[str, ...] = ()) -> dict:
-    """The document with keys in FORMAT.md's order (unknown keys kept, after the known ones)."""
-    return _ordered(data, ENVELOPE_ORDER, {
+ENVELOPE_DATE_PATHS = (("created",), ("next_actions", "*", "due"))
+
+
+def mark_dates(data: Any, paths: tuple[tuple[str, ...], ...]) -> Any:
+    """`data` with the strings at `paths` ("*" = every list item) marked as dates for writing."""
+    for path in paths:
+        _mark(data, path)
+    return data
+
+
+def _mark(node: Any, path: tuple[str, ...]) -> None:
+    head, rest = path[0], path[1:]
+    if head == "*":
+        children = [(i, v) for i, v in enumerate(node)] if isinstance(node, list) else []
+    else:
+        children = [(head, node[head])] if isinstance(node, dict) and head in node else []
+    for key, value in children:
+        if rest:
+            _mark(value, rest)
+        elif isinstance(value, str):
+            node[key] = DateText(value)
+
+
+def canonical_handoff(data: dict, context_order: tuple[str, ...] = (),
+                      date_paths: tuple[tuple[str, ...], ...] = ()) -> dict:
+    """The document with keys in FORMAT.md's order (unknown keys kept, after the known ones),
+    date fields marked so they are written unquoted."""
+    ordered = _ordered(data, ENVELOPE_ORDER, {
         "from": PERSON_ORDER, "to": PERSON_ORDER, "customer": CUSTOMER_ORDER, "context": context_order,
         "next_actions": ACTION_ORDER, "contingencies": CONTINGENCY_ORDER,
     })
+    return mark_dates(ordered, ENVELOPE_DATE_PATHS + tuple(date_paths))
 
 
 def canonical_entry(entry: dict) -> dict:
-    return _ordered(entry, ENTRY_ORDER, {"by": ("name", "email")})
+    return mark_dates(_ordered(entry, ENTRY_ORDER, {"by": ("name", "email")}), (("at",),))
 
 
 def canonical_feedback(data: dict) -> dict:

@@ -155,6 +155,18 @@ class Kind:
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    @cached_property
+    def date_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Paths of the context's date and date-time values (one level into grouped fields)."""
+        paths = []
+        for spec in self.fields:
+            if spec.schema.get("format") in ("date", "date-time"):
+                paths.append(("context", spec.name))
+            for inner, inner_schema in (spec.schema.get("properties") or {}).items():
+                if isinstance(inner_schema, dict) and inner_schema.get("format") in ("date", "date-time"):
+                    paths.append(("context", spec.name, inner))
+        return tuple(paths)
+
 
 def _context_schema(schema: dict) -> dict:
     """The `context` subschema of a kind, looking through local allOf branches."""

@@ -269,16 +269,41 @@ class _CanonicalDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+def _is_real_timestamp(value: str) -> bool:
+    """Plain style only for what every YAML 1.1 reader can turn into a date (not 0000-00-00)."""
+    node = ScalarNode(_YAML + "timestamp", value)
+    if _resolver.resolve(ScalarNode, value, (True, False)) != node.tag:
+        return False
+    try:
+        _constructor.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+class DateText(str):
+    """The value of a date or date-time field: written unquoted, as FORMAT.md shows dates.
+
+    Any other string that merely looks like a date is quoted, so that every YAML reader
+    (not only ours, which keeps dates as text) reads back exactly what was typed.
+    """
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str):
     if "\n" in value:
         return dumper.represent_scalar(_YAML + "str", value, style="|")
-    if _DATE_LIKE.match(value) and _resolver.resolve(ScalarNode, value, (True, False)) == _YAML + "timestamp":
-        # our reader keeps timestamps as the typed string, so plain style round-trips
-        return dumper.represent_scalar(_YAML + "timestamp", value)
     return dumper.represent_scalar(_YAML + "str", value)
 
 
+def _represent_date_text(dumper: yaml.SafeDumper, value: DateText):
+    text = str(value)
+    if _DATE_LIKE.match(text) and _is_real_timestamp(text):
+        return dumper.represent_scalar(_YAML + "timestamp", text)
+    return _represent_str(dumper, text)
+
+
 _CanonicalDumper.add_representer(str, _represent_str)
+_CanonicalDumper.add_representer(DateText, _represent_date_text)
 
 
 def dump(data: Any) -> str:

@@ -81,9 +81,20 @@ def test_dump_then_parse_round_trips_text_exactly(value):
     assert parse_text(text).value == {"v": value, "list": [value]}
 
 
-def test_dump_writes_unicode_and_dates_plainly():
-    text = dump({"title": "株式会社ACME", "created": "2026-11-20T14:05:00+09:00", "items": [{"a": 1}]})
-    assert text == "title: 株式会社ACME\ncreated: 2026-11-20T14:05:00+09:00\nitems:\n  - a: 1\n"
+@pytest.mark.parametrize("value", ["0000-00-00", "2026-02-30", "2026-13-01T10:00:00+09:00", "9999-99-99"])
+def test_impossible_dates_are_quoted_so_any_yaml_reader_can_load_them(value):
+    import yaml
+
+    text = dump({"v": yamlio.DateText(value)})
+    assert text == f"v: '{value}'\n"
+    assert yaml.safe_load(text) == {"v": value}
+
+
+def test_dump_writes_unicode_and_date_fields_plainly():
+    text = dump({"title": "株式会社ACME", "created": yamlio.DateText("2026-11-20T14:05:00+09:00"),
+                 "note": "2026-11-20", "items": [{"a": 1}]})
+    assert text == ("title: 株式会社ACME\ncreated: 2026-11-20T14:05:00+09:00\nnote: '2026-11-20'\n"
+                    "items:\n  - a: 1\n")
 
 
 def test_write_atomic_exclusive_refuses_to_replace(tmp_path):
