@@ -105,10 +105,14 @@ def _root(
 
 
 def _context():
+    """The repository's config and kinds; every setting is checked here, so a broken
+    `.handoff.yaml` fails every command the same way."""
     from handoff_cli.config import load_config
     from handoff_cli.schemas import Kinds
+    from handoff_cli.scoring import Weights
 
     config = load_config()
+    Weights.from_config(config.scoring)
     return config, Kinds(config)
 
 
