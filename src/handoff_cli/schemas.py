@@ -92,6 +92,23 @@ def _validator(schema: dict) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=_builtin_registry(), format_checker=format_checker)
 
 
+def _fast_validator(schema: dict):
+    """A compiled native validator (jsonschema-rs) with our formats, or None where it is not
+    installed or cannot compile the schema. It only answers "valid?"; every finding still
+    comes from the pure-Python validator, so messages are identical on both paths."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    names = ("envelope", "feedback", *BUILTIN_KINDS)
+    try:
+        registry = jsonschema_rs.Registry([(builtin_schema(n)["$id"], builtin_schema(n)) for n in names])
+        return jsonschema_rs.validator_for(schema, formats={"date": _is_date, "date-time": _is_date_time},
+                                           validate_formats=True, registry=registry)
+    except Exception:  # an unusual custom schema: the pure-Python validator handles it alone
+        return None
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One context field of a kind."""
@@ -132,9 +149,15 @@ class Kind:
     loss_outcomes: tuple[str, ...] = ()
     placeholders: frozenset[str] = frozenset()
 
+    fast: bool = True
+
     @cached_property
     def validator(self) -> Draft202012Validator:
         return _validator(self.schema)
+
+    @cached_property
+    def fast_validator(self):
+        return _fast_validator(self.schema) if self.fast else None
 
     @property
     def title(self) -> str:
@@ -181,7 +204,7 @@ def _context_schema(schema: dict) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def _kind_from_schema(name: str, schema: dict, source: str) -> Kind:
+def _kind_from_schema(name: str, schema: dict, source: str, fast: bool) -> Kind:
     context = _context_schema(schema)
     required = set(context.get("required") or [])
     fields = tuple(FieldSpec(n, s if isinstance(s, dict) else {}, n in required)
@@ -192,7 +215,7 @@ def _kind_from_schema(name: str, schema: dict, source: str) -> Kind:
         recommended=tuple(context.get("x-handoff-recommended") or []),
         outcomes=tuple(schema.get("x-handoff-outcomes") or []),
         loss_outcomes=tuple(schema.get("x-handoff-loss-outcomes") or []),
-        placeholders=frozenset(p.lower() for p in placeholders),
+        placeholders=frozenset(p.lower() for p in placeholders), fast=fast,
     )
 
 
@@ -234,7 +257,9 @@ def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
 class Kinds:
     """The kinds a repository knows: built-ins, overridden or extended by `.handoff.yaml`."""
 
-    def __init__(self, config: Config | None = None):
+    def __init__(self, config: Config | None = None, *, fast: bool = True):
+        """`fast=False` validates with the pure-Python validator alone (the reference path)."""
+        self.fast = fast
         self._config = config
         self._custom = dict(config.kinds) if config else {}
         self._loaded: dict[str, Kind] = {}
@@ -250,9 +275,9 @@ class Kinds:
         if name not in self._loaded:
             if name in self._custom:
                 schema = _read_custom_schema(name, self._custom[name], self._config)
-                self._loaded[name] = _kind_from_schema(name, schema, str(self._custom[name]))
+                self._loaded[name] = _kind_from_schema(name, schema, str(self._custom[name]), self.fast)
             elif name in BUILTIN_KINDS:
-                self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in")
+                self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in", self.fast)
             else:
                 raise UnknownKind(f"unknown kind '{name}'", hint="known kinds: " + ", ".join(self.names))
         return self._loaded[name]
@@ -269,6 +294,10 @@ class Kinds:
     @cached_property
     def feedback_validator(self) -> Draft202012Validator:
         return _validator(builtin_schema("feedback"))
+
+    @cached_property
+    def feedback_fast_validator(self):
+        return _fast_validator(builtin_schema("feedback")) if self.fast else None
 
 
 def schema_text(kind: Kind) -> str:

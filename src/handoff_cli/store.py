@@ -38,12 +38,31 @@ class _Document:
     kind: Kind | None
 
 
-def _read(path: Path) -> yamlio.ParsedYaml:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return yamlio.ParsedYaml(None, [yamlio.YamlProblem(error.strerror or str(error), yamlio.Position(1, 1))])
-    return yamlio.parse_bytes(data)
+class _Source:
+    """A file's bytes, read once, and its parse: fast first, with positions when needed."""
+
+    def __init__(self, path: Path, fast: bool):
+        self.path = path
+        try:
+            self.data: bytes | None = path.read_bytes()
+        except OSError as error:
+            self.data = None
+            self.parsed = yamlio.ParsedYaml(None, [yamlio.YamlProblem(error.strerror or str(error),
+                                                                      yamlio.Position(1, 1))])
+            self.positional = True
+            return
+        ok, value = yamlio.fast_load(self.data) if fast else (False, None)
+        self.positional = not ok
+        self.parsed = yamlio.ParsedYaml(value) if ok else yamlio.parse_bytes(self.data)
+
+    def validated(self, check):
+        """`check(parsed)`'s findings, re-reading with positions when there are any."""
+        result = check(self.parsed)
+        findings = result[0] if isinstance(result, tuple) else result
+        if findings and not self.positional:
+            self.parsed, self.positional = yamlio.parse_bytes(self.data), True
+            result = check(self.parsed)
+        return result
 
 
 def _expand(paths: list[Path], handoffs_dir: Path) -> layout.Scan:
@@ -87,7 +106,7 @@ def _scan_loose(folder: Path, handoffs_dir: Path) -> layout.Scan:
     return result
 
 
-def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None) -> Store:
+def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *, fast: bool = True) -> Store:
     """Read and validate the repository's files (or just `paths`); build models of the valid ones."""
     handoffs_dir = config.handoffs_dir
     everything = layout.scan(handoffs_dir)
@@ -102,9 +121,10 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None) ->
     def document(path: Path) -> _Document:
         if path not in documents:
             named = layout.id_from_name(path.name)
-            parsed = _read(path)
-            findings, kind = validate_handoff(display_path(path), named[0] if named else None, parsed, kinds)
-            documents[path] = _Document(path, parsed, findings, kind)
+            source = _Source(path, fast)
+            findings, kind = source.validated(
+                lambda parsed: validate_handoff(display_path(path), named[0] if named else None, parsed, kinds))
+            documents[path] = _Document(path, source.parsed, findings, kind)
         return documents[path]
 
     ids_seen: dict[str, list[Path]] = defaultdict(list)
@@ -126,17 +146,19 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None) ->
     proper_documents = {layout.id_from_name(p.name)[0]: p for p in everything.documents}
     for path in selected.feedback:
         stem = layout.id_from_name(path.name)[0]
-        parsed = _read(path)
+        source = _Source(path, fast)
+        parsed = source.parsed
         target_id = parsed.value.get("handoff") if isinstance(parsed.value, dict) else None
         target_path = proper_documents.get(target_id) if isinstance(target_id, str) else None
         if target_path is None and isinstance(target_id, str):
             sibling = path.with_name(target_id + layout.DOCUMENT_SUFFIX)
             target_path = sibling if sibling.is_file() else None
         target_kind = document(target_path).kind if target_path else None
-        findings = validate_feedback(display_path(path), stem, parsed, kinds, target_kind, target_path is not None)
+        findings = source.validated(lambda parsed: validate_feedback(
+            display_path(path), stem, parsed, kinds, target_kind, target_path is not None))
         store.findings += findings
         if not findings:
-            feedback = Feedback.from_dict(parsed.value, path)
+            feedback = Feedback.from_dict(source.parsed.value, path)
             store.feedback[feedback.handoff_id] = feedback
     store.findings.sort(key=Finding.sort_key)
     return store

@@ -71,13 +71,15 @@ def _type_name(value: Any) -> str:
     return "text"
 
 
-def _schema_findings(collector: _Collector, validator: Draft202012Validator, instance: Any, prefix=()) -> None:
+def _schema_findings(collector: _Collector, validator: Draft202012Validator, instance: Any, fast=None) -> None:
+    if fast is not None and fast.is_valid(instance):
+        return  # the native validator agrees there is nothing to report
     for error in validator.iter_errors(instance):
-        _add_schema_error(collector, error, prefix)
+        _add_schema_error(collector, error)
 
 
-def _add_schema_error(collector: _Collector, error: ValidationError, prefix) -> None:
-    path = prefix + tuple(error.absolute_path)
+def _add_schema_error(collector: _Collector, error: ValidationError) -> None:
+    path = tuple(error.absolute_path)
     keyword = error.validator
     value = error.instance
     if keyword == "required":
@@ -151,7 +153,7 @@ def validate_handoff(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kin
                           "rule.unknown_kind")
         _schema_findings(collector, kinds.envelope_validator, document)
     else:
-        _schema_findings(collector, kind.validator, document)
+        _schema_findings(collector, kind.validator, document, kind.fast_validator)
         _placeholder_findings(collector, document, kind)
     handoff_id = document.get("id")
     if isinstance(handoff_id, str) and not any(f.field == "id" for f in collector.findings):
@@ -184,7 +186,7 @@ def validate_feedback(file: str, stem: str | None, parsed: ParsedYaml, kinds: Ki
     if not _yaml_findings(collector):
         return collector.findings
     document = parsed.value
-    _schema_findings(collector, kinds.feedback_validator, document)
+    _schema_findings(collector, kinds.feedback_validator, document, kinds.feedback_fast_validator)
     handoff_id = document.get("handoff")
     if isinstance(handoff_id, str) and is_valid_id(handoff_id):
         if stem is not None and handoff_id != stem:

@@ -349,3 +349,59 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------- fast path
+
+_RISKY = re.compile(r"[&*!\\\t]|<<|\x85|\u2028|\u2029")
+_MAX_FLOW_BRACKETS = MAX_DEPTH
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+class _StrictLoader(_Loader):
+    """libyaml's C loader with our rules: dates stay text, keys are their typed text,
+    a duplicate key stops the fast path (the positional reader then reports it)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    result = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise _DuplicateKey  # complex key: let the positional reader explain it
+        key = key_node.value
+        if key in result:
+            raise _DuplicateKey
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_StrictLoader.add_constructor(_YAML + "map", _construct_mapping)
+_StrictLoader.add_constructor(_YAML + "timestamp", lambda loader, node: node.value)
+
+
+def fast_load(data: bytes) -> tuple[bool, Any]:
+    """(True, value) when `data` is a plain document the C loader may read safely and that
+    reads to a mapping; (False, None) when the positional reader must look at it.
+
+    The pre-scan refuses anything that could make the C loader do more than build plain
+    values: anchors, aliases, tags, merge keys, escapes, control characters, deep flow
+    nesting. Its value is identical to `parse_bytes(data).value`.
+    """
+    if len(data) > MAX_FILE_BYTES or data.startswith(b"\xef\xbb\xbf"):
+        return False, None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False, None
+    if _RISKY.search(text) or _CONTROL.search(text) or text.count("[") + text.count("{") > _MAX_FLOW_BRACKETS:
+        return False, None
+    if text.count("\n---") or text.startswith("---") or text.count("\n..."):
+        return False, None
+    try:
+        value = yaml.load(text, Loader=_StrictLoader)
+    except (yaml.YAMLError, _DuplicateKey, ValueError, TypeError, RecursionError):
+        return False, None
+    return (True, value) if isinstance(value, dict) else (False, None)

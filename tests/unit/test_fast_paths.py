@@ -1,0 +1,77 @@
+"""The fast paths (libyaml C loader after a pre-scan; jsonschema-rs as a validity check)
+give exactly the results of the reference paths on the same cases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handoff_cli.config import load_config
+from handoff_cli.schemas import Kinds
+from handoff_cli.store import load_store
+from handoff_cli.yamlio import fast_load, parse_bytes
+from helpers import EXAMPLES
+
+CASES = Path(__file__).resolve().parents[1] / "cases"
+HOSTILE_DIR = Path(__file__).resolve().parents[1] / "hardening"
+
+
+def _both(root: Path, paths=None):
+    config = load_config(root)
+    fast = load_store(config, Kinds(config), paths)
+    reference = load_store(config, Kinds(config, fast=False), paths, fast=False)
+    return fast, reference
+
+
+@pytest.mark.parametrize("folder", ["examples", "invalid", "cases"])
+def test_store_results_are_identical(folder, tmp_path, monkeypatch):
+    if folder == "cases":
+        root, paths = CASES.parent, sorted(CASES.rglob("*.yaml"))
+    else:
+        root = tmp_path / folder
+        shutil.copytree(EXAMPLES if folder == "examples" else EXAMPLES / "invalid", root,
+                        ignore=shutil.ignore_patterns("invalid") if folder == "examples" else None)
+        paths = None
+    monkeypatch.chdir(root)
+    fast, reference = _both(root, paths)
+    assert fast.findings == reference.findings
+    assert fast.handoffs == reference.handoffs and fast.feedback == reference.feedback
+    assert fast.findings or folder == "examples"
+
+
+def test_fast_loader_declines_what_it_must_not_read():
+    from hardening.test_hostile_yaml import CASES as HOSTILE  # noqa: PLC0415
+
+    for name, (text, _, message) in HOSTILE.items():
+        ok, value = fast_load(text.encode("utf-8"))
+        if ok:
+            assert message is None or "YAML read it as" in message or "expected text" in message \
+                or "is not one of" in message, name
+            assert value == parse_bytes(text.encode("utf-8")).value, name
+
+
+scalars = st.one_of(st.text(max_size=30), st.integers(), st.booleans(), st.none(),
+                    st.sampled_from(["yes", "no", "on", "2026-11-24", "0000-00-00", "1:20", "1e309", ".nan", "~"]))
+documents = st.dictionaries(st.text(min_size=1, max_size=12), st.one_of(
+    scalars, st.lists(scalars, max_size=4), st.dictionaries(st.text(min_size=1, max_size=8), scalars, max_size=4)),
+    min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=documents, style=st.sampled_from([None, False, True]))
+def test_fast_and_positional_readers_agree(document, style):
+    text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=style, sort_keys=False)
+    reference = parse_bytes(text.encode("utf-8"))
+    ok, value = fast_load(text.encode("utf-8"))
+    if ok:
+        assert not reference.problems
+        assert value == reference.value
+    if not reference.problems and isinstance(reference.value, dict) and "\\" not in text and "&" not in text \
+            and "*" not in text and "!" not in text and "<<" not in text and "[" not in text and "{" not in text \
+            and "\n---" not in text:
+        assert ok  # the fast path takes ordinary block documents
