@@ -71,9 +71,9 @@ def handled(command):
         try:
             return command(*args, **kwargs)
         except InvalidDocument as error:
-            from handoff_cli import render
+            from handoff_cli import findings_format
 
-            sys.stderr.write(render.findings_text(error.findings, 1).rsplit("\n", 2)[0] + "\n")
+            sys.stderr.write(findings_format.findings_text(error.findings, 1).rsplit("\n", 2)[0] + "\n")
             sys.stderr.write(error.message + "\n")
             if error.draft_path:
                 sys.stderr.write(str(error.draft_path) + "\n")
@@ -114,6 +114,20 @@ def _context():
     config = load_config()
     Weights.from_config(config.scoring)
     return config, Kinds(config)
+
+
+def _cache(config, kinds):
+    """The cache under .git/ for one command (it is only an optimisation)."""
+    from handoff_cli.cache import Cache
+
+    return Cache.for_repository(config.root, kinds)
+
+
+def _load(config, kinds, paths=None, *, need_values: bool = True, cache=None):
+    """The repository's documents, through the blob-id cache under .git/."""
+    from handoff_cli.store import load_store
+
+    return load_store(config, kinds, paths, cache=cache or _cache(config, kinds), need_values=need_values)
 
 
 # ---------------------------------------------------------------- init
@@ -267,8 +281,7 @@ def check(
     output_format: Annotated[FindingsFormat, typer.Option("--format", help="text, json, or github annotations.")] = FindingsFormat.text,
 ) -> None:
     """Validate handoffs and feedback (the CI gate): exit 0 valid, 1 findings, 2 usage error."""
-    from handoff_cli import render
-    from handoff_cli.store import load_store
+    from handoff_cli.findings_format import FINDINGS_RENDERERS
 
     config, kinds = _context()
     kinds.load_all()
@@ -276,10 +289,10 @@ def check(
     if changed_since:
         selected = (selected or []) + _changed_files(config, changed_since)
         if not selected:
-            sys.stdout.write(render.FINDINGS_RENDERERS[output_format.value]([], 0))
+            sys.stdout.write(FINDINGS_RENDERERS[output_format.value]([], 0))
             return
-    store = load_store(config, kinds, selected)
-    sys.stdout.write(render.FINDINGS_RENDERERS[output_format.value](store.findings, store.files_checked))
+    store = _load(config, kinds, selected, need_values=False)
+    sys.stdout.write(FINDINGS_RENDERERS[output_format.value](store.findings, store.files_checked))
     if store.findings:
         raise typer.Exit(1)
 
@@ -313,12 +326,11 @@ def list_handoffs(
     """List handoffs with their feedback state."""
     from handoff_cli import render
     from handoff_cli.reporting import list_rows
-    from handoff_cli.store import load_store
 
     config, kinds = _context()
     if kind:
         kinds.get(kind)
-    store = load_store(config, kinds)
+    store = _load(config, kinds)
     rows = list_rows(store, kind=kind, sender=sender, receiver=receiver, pending=pending)
     if output_format is TableFormat.json:
         sys.stdout.write(render.list_json(rows))
@@ -343,17 +355,17 @@ def show(
     from handoff_cli import ids, layout, render
     from handoff_cli.errors import InvalidDocument
     from handoff_cli.reporting import handoff_view
-    from handoff_cli.store import load_store
 
     config, kinds = _context()
     resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
-    store = load_store(config, kinds)
+    cache = _cache(config, kinds)
+    store = _load(config, kinds, cache=cache)
     if resolved not in store.handoffs:
         mine = [f for f in store.findings if layout.id_from_name(Path(f.file).name)
                 and layout.id_from_name(Path(f.file).name)[0] == resolved]
         raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", mine)
     view = handoff_view(store, resolved)
-    record = _score_record(store, config, resolved)
+    record = _score_record(store, config, resolved, cache)
     if output_format is ShowFormat.json:
         sys.stdout.write(render.show_json(view, record))
         return
@@ -371,12 +383,12 @@ def _now():
     return datetime.now().astimezone()
 
 
-def _score_record(store, config, handoff_id: str) -> dict:
+def _score_record(store, config, handoff_id: str, cache) -> dict:
     from handoff_cli.history import read_history
     from handoff_cli.reporting import assess, score_record
     from handoff_cli.scoring import Weights
 
-    history = read_history(config.root, config.dir)
+    history = read_history(config.root, config.dir, cache)
     assessments = assess(store, history, weights=Weights.from_config(config.scoring), as_of=_now())
     return score_record(next(a for a in assessments if a.handoff.id == handoff_id))
 
@@ -435,11 +447,10 @@ def feedback(
     from handoff_cli import feedback as returning
     from handoff_cli.errors import InvalidDocument, UserError
     from handoff_cli.messages import language
-    from handoff_cli.store import load_store
 
     config, kinds = _context()
     resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
-    store = load_store(config, kinds, [layout.document_path(config.handoffs_dir, resolved)])
+    store = _load(config, kinds, [layout.document_path(config.handoffs_dir, resolved)])
     if store.findings:
         raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", store.findings)
     handoff = store.handoffs[resolved]
@@ -545,17 +556,23 @@ def report(
     from handoff_cli.history import read_history
     from handoff_cli.reporting import build_report
     from handoff_cli.scoring import Weights
-    from handoff_cli.store import load_store
 
     config, kinds = _context()
     if kind:
         kinds.get(kind)
     weights = Weights.from_config(config.scoring)
     moment = _as_of(as_of)
-    store = load_store(config, kinds)
-    history = read_history(config.root, config.dir)
+    cache = _cache(config, kinds)
+    store = _load(config, kinds, cache=cache)
+    history = read_history(config.root, config.dir, cache)
+    scored = cache.part("content")
+    known = len(scored)
     result = build_report(store, history, weights=weights, as_of=moment, by=by.value,
-                          since=_date_option("--since", since), until=_date_option("--until", until), kind=kind)
+                          since=_date_option("--since", since), until=_date_option("--until", until), kind=kind,
+                          content_cache=scored)
+    if len(scored) != known:
+        cache.touched("content")
+        cache.save()
     if output_format is TableFormat.json:
         sys.stdout.write(render.report_json(result))
     elif output_format is TableFormat.csv:
@@ -611,14 +628,13 @@ def demo(
     from handoff_cli.reporting import build_report
     from handoff_cli.schemas import Kinds
     from handoff_cli.scoring import Weights
-    from handoff_cli.store import load_store
 
     if path is not None and path.exists() and any(path.iterdir()):
         raise UserError(f"{path} is not empty", hint="give a new folder, or none for a temporary one")
     folder = build_demo(path)
     config = load_config(folder)
     kinds = Kinds(config)
-    result = build_report(load_store(config, kinds), read_history(config.root, config.dir),
+    result = build_report(_load(config, kinds), read_history(config.root, config.dir),
                           weights=Weights.from_config(config.scoring), as_of=_now())
     out = render.console()
     for renderable in render.report_renderables(result):

@@ -90,8 +90,13 @@ def _parse_commit_header(line: str) -> Commit:
     return Commit(sha, datetime.fromisoformat(when.replace("Z", "+00:00")), name, email)
 
 
-def read_history(root: Path, handoffs_dir: str) -> History:
-    """Timelines of every handoff under `handoffs_dir` (relative to the repository root)."""
+def read_history(root: Path, handoffs_dir: str, cache=None) -> History:
+    """Timelines of every handoff under `handoffs_dir` (relative to the repository root).
+
+    With a `cache`, timelines are kept with the HEAD they describe: a later call reads only
+    the commits since then (`cached..HEAD`), or nothing when HEAD has not moved; a history
+    that was rewritten (the cached HEAD is no longer an ancestor) is read again in full.
+    """
     try:
         import git
     except ImportError as error:  # pragma: no cover - a declared dependency
@@ -112,19 +117,54 @@ def read_history(root: Path, handoffs_dir: str) -> History:
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
     pathspec = f"{prefix}/{handoffs_dir}" if prefix != "." else handoffs_dir
     timelines: dict[str, Timeline] = {}
+    since = None
+    state = cache.part("history").get("state") if cache is not None and cache.enabled else None
+    if head and state and state[0] == pathspec and state[2] == shallow:
+        cached_head = state[1]
+        if cached_head == head:
+            timelines, since = _thaw(state[3]), head
+        else:
+            processes += 1
+            known = repository.execute(["git", "merge-base", "--is-ancestor", cached_head, head],
+                                       with_exceptions=False, with_extended_output=True)[0] == 0
+            if known:
+                timelines, since = _thaw(state[3]), cached_head
     history = History(timelines, shallow=shallow, head=head or None)
-    if head:
-        processes += _walk_log(repository, pathspec, timelines)
+    if head and since != head:
+        processes += _walk_log(repository, pathspec, timelines, since)
+    if head and cache is not None and cache.enabled and since != head:
+        cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines)))
+        cache.save()
     processes += _mark_uncommitted(repository, pathspec, timelines)
     history.git_processes = processes
     return history
 
 
-def _walk_log(repository, pathspec: str, timelines: dict[str, Timeline]) -> int:
-    """Fill timelines from one `git log`; returns the number of git processes started."""
+def _freeze(timelines: dict[str, Timeline]) -> list:
+    """Timelines as plain tuples, for the cache (uncommitted state is never cached)."""
+    def commit(c: Commit | None):
+        return None if c is None else (c.sha, c.at.isoformat(), c.name, c.email)
+
+    return [(t.handoff_id, commit(t.handed_over), commit(t.received), commit(t.feedback),
+             [(commit(r.commit), list(r.fields)) for r in t.rework], list(t.paths)) for t in timelines.values()]
+
+
+def _thaw(frozen: list) -> dict[str, Timeline]:
+    def commit(c) -> Commit | None:
+        return None if c is None else Commit(c[0], datetime.fromisoformat(c[1]), c[2], c[3])
+
+    return {handoff_id: Timeline(handoff_id, commit(handed), commit(received), commit(feedback),
+                                 [Rework(commit(c), tuple(fields)) for c, fields in rework], list(paths))
+            for handoff_id, handed, received, feedback, rework, paths in frozen}
+
+
+def _walk_log(repository, pathspec: str, timelines: dict[str, Timeline], since: str | None = None) -> int:
+    """Fill timelines from one `git log` (of the commits after `since`, when given);
+    returns the number of git processes started."""
+    revisions = [f"{since}..HEAD"] if since else []
     process = repository.log(
         "--reverse", "--raw", "-M", "--no-abbrev", "--no-color", "--date-order",
-        f"--format={_RECORD}%H{_UNIT}%aI{_UNIT}%an{_UNIT}%ae", "--", pathspec, as_process=True)
+        f"--format={_RECORD}%H{_UNIT}%aI{_UNIT}%an{_UNIT}%ae", *revisions, "--", pathspec, as_process=True)
     feedback_versions: list[tuple[Commit, str, str]] = []  # commit, id, blob
     document_changes: list[tuple[Commit, str, str, str]] = []  # commit, id, old blob, new blob
     commit: Commit | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -106,15 +107,15 @@ class Feedback:
     def from_dict(cls, data: dict, path: Path) -> "Feedback":
         return cls(data["handoff"], tuple(FeedbackEntry.from_dict(e) for e in data["entries"]), path)
 
-    @property
+    @cached_property
     def receipt(self) -> FeedbackEntry | None:
         return next((e for e in self.entries if e.phase == "receipt"), None)
 
-    @property
+    @cached_property
     def latest_receipt(self) -> FeedbackEntry | None:
         return next((e for e in reversed(self.entries) if e.phase == "receipt"), None)
 
-    @property
+    @cached_property
     def outcome(self) -> FeedbackEntry | None:
         """The newest outcome entry: the current state."""
         return next((e for e in reversed(self.entries) if e.phase == "outcome"), None)

@@ -74,7 +74,7 @@ class Prompter:
     @staticmethod
     def _format_problem(value: Any, spec: dict | None) -> str | None:
         fmt = (spec or {}).get("format")
-        if fmt and not format_checker.conforms(value, fmt):
+        if fmt and not format_checker().conforms(value, fmt):
             return t(f"schema.format.{fmt}", value=value)
         return None
 

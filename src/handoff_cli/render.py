@@ -16,11 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from handoff_cli.layout import display_path
+from handoff_cli.findings_format import json_text
 from handoff_cli.messages import t
 from handoff_cli.reporting import HandoffView, ListRow, Report
-from handoff_cli.validate import Finding
 
-FORMAT_VERSION = 1
 
 
 def console(stderr: bool = False) -> Console:
@@ -29,64 +28,12 @@ def console(stderr: bool = False) -> Console:
                    file=sys.stderr if stderr else sys.stdout)
 
 
-def json_text(payload: dict) -> str:
-    return json.dumps({"format_version": FORMAT_VERSION, **payload}, ensure_ascii=False, indent=2) + "\n"
-
-
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-# ---------------------------------------------------------------- findings
-
-def finding_line(finding: Finding) -> str:
-    field = f" {finding.field}:" if finding.field else ""
-    return f"{finding.file}:{finding.line}:{finding.column}:{field} {finding.message}"
-
-
-def summary_line(files: int, findings: Sequence[Finding]) -> str:
-    if not findings:
-        return t("summary.ok", files=files)
-    return t("summary.findings", files=files, count=len(findings), bad=len({f.file for f in findings}))
-
-
-def findings_text(findings: Sequence[Finding], files: int) -> str:
-    return "".join(finding_line(f) + "\n" for f in findings) + summary_line(files, findings) + "\n"
-
-
-def findings_json(findings: Sequence[Finding], files: int) -> str:
-    return json_text({
-        "files_checked": files,
-        "files_with_findings": len({f.file for f in findings}),
-        "findings": [{"file": f.file, "line": f.line, "column": f.column, "field": f.field,
-                      "message": f.message, "code": f.code} for f in findings],
-    })
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def findings_github(findings: Sequence[Finding], files: int) -> str:
-    """GitHub Actions workflow commands, so a pull request shows each error on its line."""
-    lines = []
-    for f in findings:
-        title = f"handoff: {f.field}" if f.field else "handoff"
-        lines.append(f"::error file={_escape_property(f.file)},line={f.line},col={f.column},"
-                     f"title={_escape_property(title)}::{_escape_data(f.message)}")
-    lines.append(summary_line(files, findings))
-    return "\n".join(lines) + "\n"
-
-
-FINDINGS_RENDERERS = {"text": findings_text, "json": findings_json, "github": findings_github}
 
 
 # ---------------------------------------------------------------- list
@@ -262,7 +209,10 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
 
 
 def report_json(report: Report) -> str:
-    return json_text({"report": report.as_dict()})
+    """Compact JSON (one line): a report carries every handoff's score, and only without
+    indentation does Python use its C encoder."""
+    payload = {"format_version": 1, "report": report.as_dict()}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 REPORT_TABLES = ("pending", "quality", "trend", "best", "funnel", "scores")

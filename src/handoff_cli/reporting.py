@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import date, datetime, timedelta
 
 from handoff_cli.layout import display_path
 from handoff_cli.history import History
 from handoff_cli.model import Feedback, Handoff, Person, feedback_state
 from handoff_cli.schemas import parse_datetime
-from handoff_cli.scoring import (Quality, Weights, leniency_offsets, outcome_due, percentile, quality,
+from handoff_cli.scoring import (Quality, Weights, content_parts, leniency_offsets, outcome_due, percentile, quality,
                                  receipt_due, receipt_on_time, shrunk_mean)
 from handoff_cli.store import Store
 
@@ -144,8 +144,13 @@ def _disagrees(typed: datetime | None, actual: datetime | None) -> bool:
     return typed is not None and actual is not None and abs(typed - actual) > timedelta(days=1)
 
 
-def assess(store: Store, history: History, *, weights: Weights, as_of: datetime) -> list[Assessment]:
-    """Every valid handoff with its timeline and scores."""
+def assess(store: Store, history: History, *, weights: Weights, as_of: datetime,
+           content_cache: dict | None = None) -> list[Assessment]:
+    """Every valid handoff with its timeline and scores.
+
+    `content_cache` (blob id -> content parts) spares re-scoring documents that did not change;
+    new entries are added to it.
+    """
     ratings: dict[str, list[int]] = defaultdict(list)
     for handoff_id, feedback in store.feedback.items():
         outcome = feedback.outcome
@@ -179,9 +184,15 @@ def assess(store: Store, history: History, *, weights: Weights, as_of: datetime)
         for commit in (timeline.received, timeline.feedback):
             if commit and not _same_person(commit, handoff.receiver):
                 by_other = True
+        blob = store.blobs.get(handoff.id)
+        content = content_cache.get(blob) if content_cache is not None and blob else None
+        if content is None:
+            content = content_parts(handoff, kind)
+            if content_cache is not None and blob:
+                content_cache[blob] = content
         score = quality(handoff, kind, feedback, weights=weights,
                         leniency=leniency.get(handoff.receiver.email or handoff.receiver.name, 0.0),
-                        rework_fields=rework_fields, supplied_late=late)
+                        rework_fields=rework_fields, supplied_late=late, content=content)
         result.append(Assessment(
             handoff, feedback, handed_at, handed_by, source, received_at, feedback_at, score,
             len(timeline.rework), tuple(sorted(late)), by_other, disagreements,
@@ -305,7 +316,14 @@ class Report:
     history: str  # complete | partial (shallow) | unavailable
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Plain values; the per-handoff score records are dicts already and are not copied."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key, value in values.items():
+            if isinstance(value, list) and value and is_dataclass(value[0]):
+                values[key] = [asdict(item) for item in value]
+            elif is_dataclass(value):
+                values[key] = asdict(value)
+        return values
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -458,8 +476,9 @@ def score_record(a: Assessment) -> dict:
 
 
 def build_report(store: Store, history: History, *, weights: Weights, as_of: datetime, by: str = "sender",
-                 since: date | None = None, until: date | None = None, kind: str | None = None) -> Report:
-    everything = assess(store, history, weights=weights, as_of=as_of)
+                 since: date | None = None, until: date | None = None, kind: str | None = None,
+                 content_cache: dict | None = None) -> Report:
+    everything = assess(store, history, weights=weights, as_of=as_of, content_cache=content_cache)
     chosen = [a for a in everything
               if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
               and (kind is None or a.handoff.kind == kind)]

@@ -20,10 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
-from referencing import Registry, Resource
-
 from handoff_cli.config import Config
 from handoff_cli.errors import ConfigError, UnknownKind
 from handoff_cli.messages import localized
@@ -33,10 +29,6 @@ ENVELOPE_ID = "urn:handoff:v1:envelope"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$")
 
-format_checker = FormatChecker(formats=())
-
-
-@format_checker.checks("date")
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -49,7 +41,6 @@ def _is_date(value: object) -> bool:
     return True
 
 
-@format_checker.checks("date-time")
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -81,15 +72,30 @@ def builtin_schema(name: str) -> dict:
 
 
 @cache
-def _builtin_registry() -> Registry:
+def format_checker():
+    """jsonschema's FormatChecker with our own date and date-time rules (imported on first use)."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_is_date)
+    checker.checks("date-time")(_is_date_time)
+    return checker
+
+
+@cache
+def _builtin_registry():
+    from referencing import Registry, Resource
+
     names = ("envelope", "feedback", *BUILTIN_KINDS)
     return Registry().with_resources(
         (builtin_schema(n)["$id"], Resource.from_contents(builtin_schema(n))) for n in names
     )
 
 
-def _validator(schema: dict) -> Draft202012Validator:
-    return Draft202012Validator(schema, registry=_builtin_registry(), format_checker=format_checker)
+def _validator(schema: dict):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema, registry=_builtin_registry(), format_checker=format_checker())
 
 
 def _fast_validator(schema: dict):
@@ -152,7 +158,7 @@ class Kind:
     fast: bool = True
 
     @cached_property
-    def validator(self) -> Draft202012Validator:
+    def validator(self):
         return _validator(self.schema)
 
     @cached_property
@@ -240,6 +246,9 @@ def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
         raise ConfigError(f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
     if not isinstance(schema, dict):
         raise ConfigError(f"{where}: a schema must be a JSON object")
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
@@ -263,13 +272,10 @@ class Kinds:
         self._config = config
         self._custom = dict(config.kinds) if config else {}
         self._loaded: dict[str, Kind] = {}
-
-    @property
-    def names(self) -> list[str]:
-        return sorted(set(BUILTIN_KINDS) | set(self._custom))
+        self.names = sorted(set(BUILTIN_KINDS) | set(self._custom))
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self.names
+        return isinstance(name, str) and (name in BUILTIN_KINDS or name in self._custom)
 
     def get(self, name: str) -> Kind:
         if name not in self._loaded:
@@ -288,11 +294,11 @@ class Kinds:
             self.get(name)
 
     @cached_property
-    def envelope_validator(self) -> Draft202012Validator:
+    def envelope_validator(self):
         return _validator(builtin_schema("envelope"))
 
     @cached_property
-    def feedback_validator(self) -> Draft202012Validator:
+    def feedback_validator(self):
         return _validator(builtin_schema("feedback"))
 
     @cached_property

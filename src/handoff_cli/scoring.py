@@ -210,14 +210,21 @@ def rejection_penalty(feedback: Feedback | None, weights: Weights) -> int:
     return 0
 
 
+ContentParts = tuple  # ((name, value, detail), ...) of the parts that depend on the document alone
+
+
+def content_parts(handoff: Handoff, kind: Kind) -> ContentParts:
+    """The parts of quality that depend only on the document (cacheable by its blob id)."""
+    parts = (required_part(handoff, kind, 1), recommended_part(handoff, kind, 1),
+             specificity_part(handoff, kind, 1), actionability_part(handoff, 1))
+    return tuple((p.name, p.value, p.detail) for p in parts)
+
+
 def quality(handoff: Handoff, kind: Kind, feedback: Feedback | None, *, weights: Weights,
             leniency: float = 0.0, rework_fields: list[tuple[str, ...]] | None = None,
-            supplied_late: set[str] = frozenset()) -> Quality:
-    parts = (
-        required_part(handoff, kind, weights.required),
-        recommended_part(handoff, kind, weights.recommended),
-        specificity_part(handoff, kind, weights.specificity),
-        actionability_part(handoff, weights.actionability),
+            supplied_late: set[str] = frozenset(), content: ContentParts | None = None) -> Quality:
+    content = content or content_parts(handoff, kind)
+    parts = tuple(Part(name, value, getattr(weights, name), detail) for name, value, detail in content) + (
         rating_part(feedback, leniency, weights.rating),
         stability_part(rework_fields, set(supplied_late), weights.stability),
     )

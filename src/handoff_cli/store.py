@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handoff_cli import layout, yamlio
+from handoff_cli.cache import Cache, clean_blob_ids
 from handoff_cli.config import Config
 from handoff_cli.errors import UserError
 from handoff_cli.layout import display_path
@@ -24,18 +25,11 @@ class Store:
     feedback: dict[str, Feedback] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    blobs: dict[str, str] = field(default_factory=dict)  # handoff id -> git blob id, where clean
 
     @property
     def files_with_findings(self) -> int:
         return len({f.file for f in self.findings})
-
-
-@dataclass
-class _Document:
-    path: Path
-    parsed: yamlio.ParsedYaml
-    findings: list[Finding]
-    kind: Kind | None
 
 
 class _Source:
@@ -106,8 +100,121 @@ def _scan_loose(folder: Path, handoffs_dir: Path) -> layout.Scan:
     return result
 
 
-def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *, fast: bool = True) -> Store:
-    """Read and validate the repository's files (or just `paths`); build models of the valid ones."""
+@dataclass
+class _Result:
+    """What one file came to: its findings, and for documents its kind and id."""
+
+    findings: list[Finding]
+    kind: Kind | None = None
+    doc_id: str | None = None
+    value: object = None
+
+
+class _Loader:
+    """Reads and validates files once each, through the cache when their blob is known."""
+
+    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, need_values: bool):
+        self.config, self.kinds, self.fast, self.need_values = config, kinds, fast, need_values
+        self.cache = cache if cache is not None and cache.enabled else None
+        self.blobs = clean_blob_ids(config.root, config.dir) if self.cache else {}
+        self.used: dict[str, set] = {"results": set(), "values": set()}
+        self._root = str(config.root) + "/"
+        self._documents: dict[Path, _Result] = {}
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the root, as git names it (a string operation: this runs per file)."""
+        text = str(path)
+        if text.startswith(self._root):
+            return text[len(self._root):]
+        try:
+            return path.resolve().relative_to(self.config.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _cached(self, key: str, blob: str | None, path: Path) -> _Result | None:
+        if blob is None:
+            return None
+        record = self.cache.part("results").get(key)
+        if record is None:
+            return None
+        findings = [Finding(display_path(path), *fields) for fields in record[0]]
+        value = None
+        if self.need_values and not findings:
+            value = self.cache.part("values").get(blob)
+            if value is None:
+                return None
+        self.used["results"].add(key)
+        self.used["values"].add(blob)
+        kind = self.kinds.get(record[1]) if record[1] in self.kinds else None
+        return _Result(findings, kind, record[2], value)
+
+    def _remember(self, key: str, blob: str | None, result: _Result) -> None:
+        if blob is None:
+            return
+        fields = [(f.line, f.column, f.field, f.message, f.code) for f in result.findings]
+        self.cache.put("results", key, (fields, result.kind.name if result.kind else None, result.doc_id))
+        self.used["results"].add(key)
+        if not result.findings:
+            self.cache.put("values", blob, result.value)
+            self.used["values"].add(blob)
+
+    def document(self, path: Path) -> _Result:
+        if path in self._documents:
+            return self._documents[path]
+        relative = self.relative(path)
+        blob = self.blobs.get(relative)
+        key = f"{relative}\0{blob}"
+        result = self._cached(key, blob, path)
+        if result is None:
+            named = layout.id_from_name(path.name)
+            source = _Source(path, self.fast)
+            findings, kind = source.validated(lambda parsed: validate_handoff(
+                display_path(path), named[0] if named else None, parsed, self.kinds))
+            value = source.parsed.value
+            doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+            result = _Result(findings, kind, doc_id, value)
+            self._remember(key, blob, result)
+        if self.need_values and not result.findings and result.value is None:
+            result.value = _Source(path, self.fast).parsed.value
+        self._documents[path] = result
+        return result
+
+    def feedback(self, path: Path, proper_documents: dict[str, Path]) -> _Result:
+        relative = self.relative(path)
+        blob = self.blobs.get(relative)
+        stem = layout.id_from_name(path.name)[0]
+        # the feedback's findings depend on its handoff's kind: find that first, cheaply
+        target_path = proper_documents.get(stem)
+        source = None
+        if target_path is None:
+            source = _Source(path, self.fast)
+            target_id = source.parsed.value.get("handoff") if isinstance(source.parsed.value, dict) else None
+            if isinstance(target_id, str):
+                target_path = proper_documents.get(target_id)
+                if target_path is None:
+                    sibling = path.with_name(target_id + layout.DOCUMENT_SUFFIX)
+                    target_path = sibling if sibling.is_file() else None
+        target_kind = self.document(target_path).kind if target_path else None
+        key = f"{relative}\0{blob}\0{target_kind.name if target_kind else ''}\0{target_path is not None}"
+        result = None if source is not None else self._cached(key, blob, path)
+        if result is None:
+            source = source or _Source(path, self.fast)
+            findings = source.validated(lambda parsed: validate_feedback(
+                display_path(path), stem, parsed, self.kinds, target_kind, target_path is not None))
+            result = _Result(findings, value=source.parsed.value)
+            self._remember(key, blob, result)
+        if self.need_values and not result.findings and result.value is None:
+            result.value = _Source(path, self.fast).parsed.value
+        return result
+
+
+def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *, fast: bool = True,
+               cache: Cache | None = None, need_values: bool = True) -> Store:
+    """Read and validate the repository's files (or just `paths`); build models of the valid ones.
+
+    With a `cache`, files whose content git already knows are not read again.
+    `need_values=False` (for `check`) skips building models.
+    """
     handoffs_dir = config.handoffs_dir
     everything = layout.scan(handoffs_dir)
     selected = everything if paths is None else _expand(paths, handoffs_dir)
@@ -115,50 +222,34 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     store.files_checked = len(selected.documents) + len(selected.feedback) + len(selected.strays)
     for stray in selected.strays:
         store.findings.append(Finding(display_path(stray.path), 1, 1, "", stray.message, "rule.stray"))
-
-    documents: dict[Path, _Document] = {}
-
-    def document(path: Path) -> _Document:
-        if path not in documents:
-            named = layout.id_from_name(path.name)
-            source = _Source(path, fast)
-            findings, kind = source.validated(
-                lambda parsed: validate_handoff(display_path(path), named[0] if named else None, parsed, kinds))
-            documents[path] = _Document(path, source.parsed, findings, kind)
-        return documents[path]
+    loader = _Loader(config, kinds, fast, cache, need_values)
 
     ids_seen: dict[str, list[Path]] = defaultdict(list)
     for path in selected.documents:
-        loaded = document(path)
-        store.findings += loaded.findings
-        value = loaded.parsed.value
-        if isinstance(value, dict) and isinstance(value.get("id"), str):
-            ids_seen[value["id"]].append(path)
-        if not loaded.findings and value["id"] not in store.handoffs:
-            store.handoffs[value["id"]] = Handoff.from_dict(value, path)
+        result = loader.document(path)
+        store.findings += result.findings
+        if result.doc_id:
+            ids_seen[result.doc_id].append(path)
+        if need_values and not result.findings and result.doc_id not in store.handoffs:
+            store.handoffs[result.doc_id] = Handoff.from_dict(result.value, path)
+            blob = loader.blobs.get(loader.relative(path))
+            if blob:
+                store.blobs[result.doc_id] = blob
     for handoff_id, where in ids_seen.items():
         for path in where[1:]:
-            position = documents[path].parsed.position(("id",))
+            position = _Source(path, fast=False).parsed.position(("id",))
             store.findings.append(Finding(display_path(path), position.line, position.column, "id",
                                           t("rule.duplicate_id", id=handoff_id, other=display_path(where[0])),
                                           "rule.duplicate_id"))
 
     proper_documents = {layout.id_from_name(p.name)[0]: p for p in everything.documents}
     for path in selected.feedback:
-        stem = layout.id_from_name(path.name)[0]
-        source = _Source(path, fast)
-        parsed = source.parsed
-        target_id = parsed.value.get("handoff") if isinstance(parsed.value, dict) else None
-        target_path = proper_documents.get(target_id) if isinstance(target_id, str) else None
-        if target_path is None and isinstance(target_id, str):
-            sibling = path.with_name(target_id + layout.DOCUMENT_SUFFIX)
-            target_path = sibling if sibling.is_file() else None
-        target_kind = document(target_path).kind if target_path else None
-        findings = source.validated(lambda parsed: validate_feedback(
-            display_path(path), stem, parsed, kinds, target_kind, target_path is not None))
-        store.findings += findings
-        if not findings:
-            feedback = Feedback.from_dict(source.parsed.value, path)
+        result = loader.feedback(path, proper_documents)
+        store.findings += result.findings
+        if need_values and not result.findings:
+            feedback = Feedback.from_dict(result.value, path)
             store.feedback[feedback.handoff_id] = feedback
+    if loader.cache:
+        loader.cache.save(keep=loader.used if paths is None else None)
     store.findings.sort(key=Finding.sort_key)
     return store

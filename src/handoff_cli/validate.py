@@ -6,9 +6,6 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
 from handoff_cli.ids import is_valid_id
 from handoff_cli.messages import t
 from handoff_cli.schemas import Kind, Kinds, is_placeholder
@@ -71,14 +68,15 @@ def _type_name(value: Any) -> str:
     return "text"
 
 
-def _schema_findings(collector: _Collector, validator: Draft202012Validator, instance: Any, fast=None) -> None:
+def _schema_findings(collector: _Collector, validator, instance: Any, fast=None) -> None:
     if fast is not None and fast.is_valid(instance):
         return  # the native validator agrees there is nothing to report
     for error in validator.iter_errors(instance):
         _add_schema_error(collector, error)
 
 
-def _add_schema_error(collector: _Collector, error: ValidationError) -> None:
+def _add_schema_error(collector: _Collector, error) -> None:
+    """One jsonschema ValidationError as a finding in the user's language."""
     path = tuple(error.absolute_path)
     keyword = error.validator
     value = error.instance

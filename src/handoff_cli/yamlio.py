@@ -319,12 +319,17 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
 
     With `exclusive`, fail with FileExistsError rather than replace an existing file.
     """
+    write_bytes_atomic(path, text.encode("utf-8"), exclusive=exclusive)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """`write_atomic` for bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if exclusive:

@@ -1,0 +1,135 @@
+"""A cache of validated documents under `.git/handoff/cache/`, keyed by git blob id.
+
+Two files, so that `check` never pays for what only `list`/`report` need:
+  results-v1.marshal  path+blob -> (findings, kind, id) for every clean tracked file
+  values-v1.marshal   blob -> the document's parsed value, for valid documents
+
+Blob ids come from the index (`git ls-files -s`); files that differ from the index
+(`git ls-files -m -o`) are always read afresh. The cache is only an optimisation:
+deleting it changes no result, a corrupt or foreign one is ignored and rebuilt, and
+every write replaces the file atomically, so two processes at once are safe (the last
+writer wins with a complete file). marshal holds plain values only and never runs code.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import marshal
+import subprocess
+from pathlib import Path
+
+from handoff_cli import __version__, yamlio
+from handoff_cli.messages import language
+
+FORMAT = 1
+
+
+def git_dir(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        candidate = folder / ".git"
+        if candidate.is_dir():
+            return candidate
+        if candidate.exists():
+            return None  # a worktree or submodule link: no cache rather than a guess
+    return None
+
+
+def clean_blob_ids(root: Path, relative_dir: str) -> dict[str, str]:
+    """path (relative to `root`) -> blob id, for tracked files that match the index.
+
+    Two `git ls-files` run side by side; any failure means no cache, never an error.
+    """
+    try:
+        staged = subprocess.Popen(["git", "ls-files", "-s", "-z", "--", relative_dir], cwd=root,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        dirty = subprocess.Popen(["git", "ls-files", "-m", "-o", "-z", "--exclude-standard", "--", relative_dir],
+                                 cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        staged_out, _ = staged.communicate()
+        dirty_out, _ = dirty.communicate()
+    except OSError:
+        return {}
+    if staged.returncode or dirty.returncode:
+        return {}
+    changed = set(dirty_out.decode("utf-8", "replace").split("\0"))
+    blobs = {}
+    for record in staged_out.decode("utf-8", "replace").split("\0"):
+        meta, _, path = record.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[0] == "100644" and fields[2] == "0" and path not in changed:
+            blobs[path] = fields[1]
+    return blobs
+
+
+def fingerprint(kinds) -> str:
+    """What a cached result depends on besides the file: version, language, every schema."""
+    digest = hashlib.sha1(f"{FORMAT}|{__version__}|{language()}".encode())
+    from handoff_cli.schemas import builtin_schema
+
+    for name in kinds.names:
+        digest.update(name.encode() + json.dumps(kinds.get(name).schema, sort_keys=True).encode())
+    digest.update(json.dumps(builtin_schema("feedback"), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, folder: Path | None, stamp: str):
+        self.folder = folder
+        self.stamp = stamp
+        self._parts: dict[str, dict] = {}
+        self._dirty: set[str] = set()
+
+    @classmethod
+    def for_repository(cls, root: Path, kinds) -> "Cache":
+        folder = git_dir(root)
+        return cls(folder / "handoff" / "cache" if folder else None, fingerprint(kinds))
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def part(self, name: str) -> dict:
+        if name not in self._parts:
+            self._parts[name] = self._load(name)
+        return self._parts[name]
+
+    def _load(self, name: str) -> dict:
+        if self.folder is None:
+            return {}
+        collecting = gc.isenabled()
+        gc.disable()  # loading allocates many objects the collector would scan for nothing
+        try:
+            with open(self.folder / f"{name}-v{FORMAT}.marshal", "rb") as handle:
+                stamp, entries = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        finally:
+            if collecting:
+                gc.enable()
+        return entries if stamp == self.stamp and isinstance(entries, dict) else {}
+
+    def touched(self, name: str) -> None:
+        """The part was changed in place (through `part()`): save it."""
+        if self.folder is not None:
+            self._dirty.add(name)
+
+    def put(self, name: str, key, value) -> None:
+        if self.folder is not None:
+            self.part(name)[key] = value
+            self._dirty.add(name)
+
+    def save(self, keep: dict[str, set] | None = None) -> None:
+        """Write the parts that changed; `keep` prunes a part to the keys still in use."""
+        if self.folder is None:
+            return
+        for name in sorted(self._dirty):
+            entries = self._parts[name]
+            if keep and name in keep:
+                entries = {k: v for k, v in entries.items() if k in keep[name]}
+            try:
+                yamlio.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.marshal",
+                                          marshal.dumps((self.stamp, entries)))
+            except OSError:
+                pass  # a read-only .git: run without a cache
+        self._dirty.clear()
