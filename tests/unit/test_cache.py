@@ -1,0 +1,126 @@
+"""The cache under .git/handoff/cache: an optimisation that never changes a result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from handoff_cli.cache import Cache
+from handoff_cli.config import load_config
+from handoff_cli.history import read_history
+from handoff_cli.schemas import Kinds
+from handoff_cli.store import load_store
+from helpers import ALICE, BOB, feedback_document, lead_document, make_repo, receipt_entry, run_cli
+
+H = "20261102-aaaaaa"
+DOC = f"handoffs/2026/11/02/{H}.yaml"
+CACHE = ".git/handoff/cache"
+
+
+def _outputs():
+    return [run_cli(args).stdout for args in (["check", "--format", "json"], ["list", "--format", "json"],
+                                              ["report", "--format", "json", "--as-of", "2026-11-20"])]
+
+
+def test_same_results_with_and_without_the_cache(examples_repo):
+    examples_repo.commit("examples", date="2026-11-01T10:00:00+09:00")
+    examples_repo.write("handoffs/2026/11/21/20261121-broken.yaml", "id: [\n")  # one finding, untracked
+    cold = _outputs()
+    assert (examples_repo.path / CACHE / "results-v1.marshal").exists()
+    warm = _outputs()
+    assert warm == cold
+    for name in os.listdir(examples_repo.path / CACHE):
+        os.remove(examples_repo.path / CACHE / name)
+    assert _outputs() == cold
+
+
+def test_a_content_change_invalidates(repo):
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("hand over")
+    assert run_cli(["check"]).exit_code == 0
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00", decision_maker="TBD"))
+    result = run_cli(["check"])  # modified in the working tree
+    assert result.exit_code == 1 and "'TBD' is a placeholder" in result.stdout
+    repo.commit("placeholder committed")
+    assert run_cli(["check"]).exit_code == 1  # a new blob
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("fixed")
+    assert run_cli(["check"]).exit_code == 0
+
+
+def test_language_and_schema_changes_invalidate(repo):
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00", decision_maker="TBD"))
+    repo.commit("hand over")
+    assert "is a placeholder" in run_cli(["check"]).stdout
+    assert "は仮の値で中身がありません" in run_cli(["check"], env={"LANG": "ja_JP.UTF-8"}).stdout
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(repo):
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00", decision_maker="TBD"))
+    repo.commit("hand over")
+    expected = run_cli(["check"]).stdout
+    for name in ("results", "values"):
+        (repo.path / CACHE / f"{name}-v1.marshal").write_bytes(b"\x00garbage" * 100)
+    assert run_cli(["check"]).stdout == expected
+    (repo.path / CACHE / "results-v1.marshal").write_bytes(b"")
+    assert run_cli(["check"]).stdout == expected
+    import marshal
+
+    (repo.path / CACHE / "results-v1.marshal").write_bytes(marshal.dumps(("someone else's", {"x": 1})))
+    assert run_cli(["check"]).stdout == expected
+
+
+def test_concurrent_runs(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    for index in range(30):
+        handoff_id = f"20261102-{index:06d}"
+        repo.write(f"handoffs/2026/11/02/{handoff_id}.yaml", lead_document(handoff_id, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("many")
+    handoff = str(Path(sys.executable).parent / "handoff")
+    runs = [subprocess.Popen([handoff, "report", "--format", "json", "--as-of", "2026-11-05"], cwd=repo.path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert len({json.dumps(json.loads(o)["report"]["scores"]) for o in outputs}) == 1
+    again = subprocess.run([handoff, "report", "--format", "json", "--as-of", "2026-11-05"], cwd=repo.path,
+                           capture_output=True, text=True)
+    assert json.loads(again.stdout)["report"]["scores"] == json.loads(outputs[0])["report"]["scores"]
+
+
+def test_history_reads_only_new_commits_and_detects_rewrites(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("hand over", date="2026-11-02T10:00:00+09:00")
+    config = load_config(repo.path)
+
+    def history():
+        cache = Cache.for_repository(repo.path, Kinds(config))
+        return read_history(repo.path, "handoffs", cache)
+
+    first = history()
+    again = history()
+    assert again.timeline(H).handed_over == first.timeline(H).handed_over
+    assert again.git_processes < first.git_processes  # nothing new: no git log at all
+    repo.write(f"handoffs/2026/11/02/{H}.feedback.yaml",
+               feedback_document(H, [receipt_entry("2026-11-02T15:00:00+09:00")]))
+    repo.commit("receipt", author=BOB, date="2026-11-02T16:00:00+09:00")
+    incremental = history()
+    assert incremental.timeline(H).received.name == BOB[0]
+    assert incremental.timeline(H).handed_over.name == ALICE[0]
+    repo.git("reset", "-q", "--hard", "HEAD~1")  # history rewritten: the receipt is gone
+    repo.write("other.txt", "x")
+    repo.commit("another line of history", date="2026-11-03T10:00:00+09:00")
+    rewritten = history()
+    assert rewritten.timeline(H).received is None
+
+
+def test_no_cache_outside_git(tmp_path, monkeypatch):
+    (tmp_path / "handoffs/2026/11/02").mkdir(parents=True)
+    (tmp_path / DOC).write_text(lead_document(H, created="2026-11-02T09:00:00+09:00"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(tmp_path)
+    store = load_store(config, Kinds(config), cache=Cache.for_repository(tmp_path, Kinds(config)))
+    assert H in store.handoffs and not list(tmp_path.rglob("*.marshal"))
