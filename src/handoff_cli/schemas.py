@@ -306,8 +306,27 @@ class Kinds:
         return _fast_validator(builtin_schema("feedback")) if self.fast else None
 
 
+def bundled(schema: dict) -> dict:
+    """`schema` with references to the built-in schemas inlined, so that any validator or
+    editor can use it on its own (they cannot resolve `urn:handoff:v1:…`)."""
+    builtins = {builtin_schema(n)["$id"]: n for n in ("envelope", "feedback", *BUILTIN_KINDS)}
+
+    def inline(node):
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            if isinstance(target, str) and target in builtins and len(node) == 1:
+                inner = {k: v for k, v in builtin_schema(builtins[target]).items() if k not in ("$id", "$schema")}
+                return inline(inner)
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)
+
+
 def schema_text(kind: Kind) -> str:
-    return json.dumps(kind.schema, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(bundled(kind.schema), ensure_ascii=False, indent=2) + "\n"
 
 
 def is_placeholder(value: Any, kind: Kind) -> bool:

@@ -127,3 +127,16 @@ def test_help_has_examples():
         result = run_cli([command, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.stdout, command
+
+
+def test_schema_is_self_contained_for_other_validators(examples_repo):
+    from jsonschema import Draft202012Validator
+
+    from handoff_cli.yamlio import parse_bytes
+
+    schema = json.loads(run_cli(["schema", "lead"]).stdout)
+    assert "\"$ref\": \"urn:" not in json.dumps(schema)  # only its own $id remains
+    validator = Draft202012Validator(schema)  # no registry: everything is inline
+    lead = parse_bytes((examples_repo.path / "handoffs/2026/09/07/20260907-k3m9qa.yaml").read_bytes()).value
+    assert validator.is_valid(lead)
+    assert not validator.is_valid({**lead, "context": {}})
