@@ -389,6 +389,7 @@ def _score_record(store, config, handoff_id: str, cache) -> dict:
     from handoff_cli.scoring import Weights
 
     history = read_history(config.root, config.dir, cache)
+    cache.save()
     assessments = assess(store, history, weights=Weights.from_config(config.scoring), as_of=_now())
     return score_record(next(a for a in assessments if a.handoff.id == handoff_id))
 
@@ -563,8 +564,9 @@ def report(
     weights = Weights.from_config(config.scoring)
     moment = _as_of(as_of)
     cache = _cache(config, kinds)
+    history_reader = _in_background(read_history, config.root, config.dir, cache)  # git works on another core
     store = _load(config, kinds, cache=cache)
-    history = read_history(config.root, config.dir, cache)
+    history = history_reader()
     scored = cache.part("content")
     known = len(scored)
     result = build_report(store, history, weights=weights, as_of=moment, by=by.value,
@@ -572,7 +574,7 @@ def report(
                           content_cache=scored)
     if len(scored) != known:
         cache.touched("content")
-        cache.save()
+    cache.save()
     if output_format is TableFormat.json:
         sys.stdout.write(render.report_json(result))
     elif output_format is TableFormat.csv:
@@ -588,6 +590,31 @@ def report(
                          "run `handoff check`\n")
     if fail_on_overdue and result.responsiveness.overdue:
         raise typer.Exit(1)
+
+
+def _in_background(function, *args):
+    """Start `function(*args)` in a thread; the returned callable waits and gives its result
+    (or raises its exception)."""
+    import threading
+
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as error:  # handed to the caller, who raises it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return result
 
 
 def _date_option(flag: str, value: str | None):

@@ -133,8 +133,7 @@ def read_history(root: Path, handoffs_dir: str, cache=None) -> History:
     if head and since != head:
         processes += _walk_log(repository, pathspec, timelines, since)
     if head and cache is not None and cache.enabled and since != head:
-        cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines)))
-        cache.save()
+        cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines)))  # the caller saves
     processes += _mark_uncommitted(repository, pathspec, timelines)
     history.git_processes = processes
     return history

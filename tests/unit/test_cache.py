@@ -98,7 +98,9 @@ def test_history_reads_only_new_commits_and_detects_rewrites(tmp_path):
 
     def history():
         cache = Cache.for_repository(repo.path, Kinds(config))
-        return read_history(repo.path, "handoffs", cache)
+        result = read_history(repo.path, "handoffs", cache)
+        cache.save()  # the caller saves, as the CLI does
+        return result
 
     first = history()
     again = history()
