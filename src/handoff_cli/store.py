@@ -154,7 +154,7 @@ class _Loader:
         fields = [(f.line, f.column, f.field, f.message, f.code) for f in result.findings]
         self.cache.put("results", key, (fields, result.kind.name if result.kind else None, result.doc_id))
         self.used["results"].add(key)
-        if not result.findings:
+        if not result.findings and self.need_values:  # check keeps no documents: memory stays flat
             self.cache.put("values", blob, result.value)
             self.used["values"].add(blob)
 
@@ -172,7 +172,7 @@ class _Loader:
                 display_path(path), named[0] if named else None, parsed, self.kinds))
             value = source.parsed.value
             doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-            result = _Result(findings, kind, doc_id, value)
+            result = _Result(findings, kind, doc_id, value if self.need_values else None)
             self._remember(key, blob, result)
         if self.need_values and not result.findings and result.value is None:
             result.value = _Source(path, self.fast).parsed.value
@@ -201,7 +201,7 @@ class _Loader:
             source = source or _Source(path, self.fast)
             findings = source.validated(lambda parsed: validate_feedback(
                 display_path(path), stem, parsed, self.kinds, target_kind, target_path is not None))
-            result = _Result(findings, value=source.parsed.value)
+            result = _Result(findings, value=source.parsed.value if self.need_values else None)
             self._remember(key, blob, result)
         if self.need_values and not result.findings and result.value is None:
             result.value = _Source(path, self.fast).parsed.value
