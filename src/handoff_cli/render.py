@@ -149,8 +149,13 @@ def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()) -> Tab
     table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, header_style="bold",
                   pad_edge=False)
     for column in columns:
-        table.add_column(column, justify="right" if column in right else "left", overflow="fold")
+        table.add_column(column, justify="right" if column in right else "left", overflow="fold",
+                         no_wrap=column in _UNBREAKABLE or column in right, min_width=_MIN_WIDTH.get(column))
     return table
+
+
+_UNBREAKABLE = ("id", "month", "awaiting", "kind")
+_MIN_WIDTH = {"title": 12, "receiver": 8, "due": 10, "handed over": 10, "from → to": 10, "": 8, "outcomes": 12, "most often missing": 12}
 
 
 def report_renderables(report: Report, warnings: bool = True) -> list:
@@ -159,12 +164,12 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
     if warnings and report.warnings:
         out += [Text(f"warning: {w}", style="yellow") for w in report.warnings] + [Text("")]
     pending = _table(f"Pending feedback ({len(report.pending)}, as of {report.as_of[:10]})",
-                     ("id", "title", "receiver", "handed over", "age", "awaiting", "due"), right=("age",))
+                     ("id", "title", "receiver", "handed over", "awaiting", "due"))
     for row in report.pending:
         due = Text("OVERDUE " + row.due, style="bold red") if row.overdue else Text(row.due)
         title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
-        handed = row.handed_over[:10] + (" (uncommitted)" if row.uncommitted else "")
-        pending.add_row(row.id, title, row.receiver, handed, f"{row.age_days}d", row.awaiting, due)
+        handed = f"{row.handed_over[:10]} ({row.age_days}d)" + (" uncommitted" if row.uncommitted else "")
+        pending.add_row(row.id, title, row.receiver, handed, row.awaiting, due)
     out += [pending, Text("")]
     r = report.responsiveness
     out.append(Text(
