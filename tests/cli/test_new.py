@@ -133,7 +133,7 @@ def test_interrupted_prompts_keep_a_draft(repo):
     assert "title: タイトルだけ" in drafts[0].read_text(encoding="utf-8")
     assert _written(repo) == []
     # resuming asks only for what is still missing, then removes the draft
-    pairs = zip(LEAD_FLAGS[::2], LEAD_FLAGS[1::2])
+    pairs = zip(LEAD_FLAGS[::2], LEAD_FLAGS[1::2], strict=True)
     rest = [part for flag, value in pairs if not value.startswith("title=") for part in (flag, value)]
     result = run_cli(["new", "--resume", "--yes", *rest])
     assert result.exit_code == 0, result.output
