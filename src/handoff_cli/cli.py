@@ -71,12 +71,12 @@ def handled(command):
         try:
             return command(*args, **kwargs)
         except InvalidDocument as error:
-            from handoff_cli import findings_format
+            from handoff_cli.findings_format import finding_line
 
-            sys.stderr.write(findings_format.findings_text(error.findings, 1).rsplit("\n", 2)[0] + "\n")
+            sys.stderr.write("".join(finding_line(f) + "\n" for f in error.findings))
             sys.stderr.write(error.message + "\n")
-            if error.draft_path:
-                sys.stderr.write(str(error.draft_path) + "\n")
+            if error.note:
+                sys.stderr.write(error.note + "\n")
             raise typer.Exit(error.exit_code) from None
         except HandoffError as error:
             sys.stderr.write(f"error: {error.message}\n")
@@ -261,7 +261,7 @@ def _edit_until_valid(draft, config, kinds):
     findings = [f for f in findings if f.field != "id"]
     if findings:
         raise InvalidDocument(t("new.invalid", count=len(findings)), findings,
-                              draft_path=t("new.draft_kept", path=_shown(path), kind=draft.kind.name))
+                              note=t("new.draft_kept", path=_shown(path), kind=draft.kind.name))
     path.unlink()
     return edited
 

@@ -1,4 +1,6 @@
 """One exception root and the exit codes it maps to.
+from __future__ import annotations
+
 
 Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 environment problem.
 """
@@ -47,10 +49,10 @@ class InvalidDocument(HandoffError):
 
     exit_code = EXIT_FINDINGS
 
-    def __init__(self, message: str, findings: list, draft_path=None):
+    def __init__(self, message: str, findings: list, note: str | None = None):
         super().__init__(message)
         self.findings = findings
-        self.draft_path = draft_path
+        self.note = note  # e.g. where the draft was kept
 
 
 class EnvironmentProblem(HandoffError):
