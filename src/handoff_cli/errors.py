@@ -1,6 +1,4 @@
 """One exception root and the exit codes it maps to.
-from __future__ import annotations
-
 
 Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 environment problem.
 """
