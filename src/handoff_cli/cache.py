@@ -21,19 +21,10 @@ import subprocess
 from pathlib import Path
 
 from handoff_cli import __version__, yamlio
+from handoff_cli.config import git_dir
 from handoff_cli.messages import language
 
 FORMAT = 1
-
-
-def git_dir(root: Path) -> Path | None:
-    for folder in (root, *root.parents):
-        candidate = folder / ".git"
-        if candidate.is_dir():
-            return candidate
-        if candidate.exists():
-            return None  # a worktree or submodule link: no cache rather than a guess
-    return None
 
 
 def clean_blob_ids(root: Path, relative_dir: str) -> dict[str, str]:

@@ -184,7 +184,7 @@ def new(
 ) -> None:
     """Write a new handoff: prompts for what its kind requires, or takes flags."""
     from handoff_cli import drafting
-    from handoff_cli.errors import UserError
+    from handoff_cli.errors import InvalidDocument, UserError
     from handoff_cli.messages import language, t
 
     config, kinds = _context()
@@ -209,8 +209,9 @@ def new(
                                         values.get("from") or {})
     draft = drafting.Draft(kind_spec, values)
     interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes and not edit)
+    edited = None
     if edit:
-        draft = _edit_until_valid(draft, config, kinds)
+        draft, edited = _edit(draft, config)
     elif interactive:
         from handoff_cli.prompting import Prompter
         from handoff_cli.render import console
@@ -227,9 +228,18 @@ def new(
         missing = drafting.missing_required(draft)
         if missing:
             raise UserError(t("error.no_terminal", fields=", ".join(missing)))
-    handoff_id, path = drafting.create(draft, config.root, config.handoffs_dir, kinds)
-    if resumed:
-        resumed.unlink(missing_ok=True)
+    try:
+        handoff_id, path = drafting.create(draft, config.root, config.handoffs_dir, kinds)
+    except InvalidDocument as error:
+        if edited or interactive:  # what a person typed is never lost
+            kept = edited or drafting.save_new_draft(config.root, draft)
+            if resumed and resumed != kept:
+                resumed.unlink(missing_ok=True)
+            error.note = t("new.draft_kept", path=_shown(kept), kind=kind)
+        raise
+    for done in (resumed, edited):
+        if done:
+            done.unlink(missing_ok=True)
     sys.stdout.write(handoff_id + "\n")
     sys.stderr.write(t("new.written", path=_shown(path)) + "\n")
 
@@ -240,11 +250,11 @@ def _shown(path: Path) -> str:
     return display_path(path)
 
 
-def _edit_until_valid(draft, config, kinds):
-    """Open the editor on a draft; keep the draft (and say where) when it does not validate."""
-    from handoff_cli import drafting, yamlio
-    from handoff_cli.errors import InvalidDocument, UserError
-    from handoff_cli.messages import t
+def _edit(draft, config):
+    """Open the editor on a pre-filled draft; the edited values and the draft's path, which
+    stays until the handoff is written."""
+    from handoff_cli import drafting
+    from handoff_cli.errors import UserError
 
     path = drafting.save_draft(config.root, f"{draft.kind.name}-draft", drafting.skeleton(draft))
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -253,17 +263,7 @@ def _edit_until_valid(draft, config, kinds):
     except (OSError, subprocess.CalledProcessError) as error:
         raise UserError(f"editor '{editor}' failed: {error}; your draft is kept at {_shown(path)}",
                         hint="set EDITOR, e.g. export EDITOR=nano") from None
-    values = drafting.without_empty(drafting.read_values_file(path))
-    edited = drafting.Draft(draft.kind, values)
-    findings = drafting.validate_text(yamlio.dump(edited.document("00000000-000000" if not values.get("id") else None,
-                                                                  drafting.now_iso())),
-                                      _shown(path), None, kinds)
-    findings = [f for f in findings if f.field != "id"]
-    if findings:
-        raise InvalidDocument(t("new.invalid", count=len(findings)), findings,
-                              note=t("new.draft_kept", path=_shown(path), kind=draft.kind.name))
-    path.unlink()
-    return edited
+    return drafting.Draft(draft.kind, drafting.without_empty(drafting.read_values_file(path))), path
 
 
 # ---------------------------------------------------------------- check

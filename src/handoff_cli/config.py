@@ -54,6 +54,17 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def git_dir(root: Path) -> Path | None:
+    """The `.git` folder of the repository holding `root`, or None (none, or a worktree link)."""
+    for folder in (root, *root.parents):
+        candidate = folder / ".git"
+        if candidate.is_dir():
+            return candidate
+        if candidate.exists():
+            return None
+    return None
+
+
 def load_config(start: Path | None = None) -> Config:
     root = find_root(start or Path.cwd())
     path = root / CONFIG_NAME

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from handoff_cli import layout, yamlio
+from handoff_cli.config import git_dir
 from handoff_cli.errors import InvalidDocument, UserError
 from handoff_cli.ids import is_valid_id, new_id
 from handoff_cli.messages import t
 from handoff_cli.model import Person, canonical_handoff
 from handoff_cli.layout import display_path
 from handoff_cli.schemas import Kind, Kinds, parse_datetime
-from handoff_cli.validate import Finding, validate_handoff
+from handoff_cli.validate import validate_handoff
 
 LIST_FIELDS = ("open_questions", "links")
 
@@ -145,12 +146,6 @@ def missing_required(draft: Draft) -> list[str]:
     return missing
 
 
-def validate_text(text: str, file: str, stem: str | None, kinds: Kinds) -> list[Finding]:
-    parsed = yamlio.parse_text(text)
-    findings, _ = validate_handoff(file, stem, parsed, kinds)
-    return findings
-
-
 def create(draft: Draft, root: Path, handoffs_dir: Path, kinds: Kinds,
            created: str | None = None) -> tuple[str, Path]:
     """Validate and write a new handoff; raises InvalidDocument (nothing written) when invalid."""
@@ -165,7 +160,7 @@ def create(draft: Draft, root: Path, handoffs_dir: Path, kinds: Kinds,
         handoff_id = draft.values.get("id") or new_id(day, taken)
         text = yamlio.dump(draft.document(handoff_id, created))
         path = layout.document_path(handoffs_dir, handoff_id)
-        findings = validate_text(text, display_path(path), handoff_id, kinds)
+        findings, _ = validate_handoff(display_path(path), handoff_id, yamlio.parse_text(text), kinds)
         if findings:
             raise InvalidDocument(t("new.invalid", count=len(findings)), findings)
         try:
@@ -186,8 +181,8 @@ def _creation_day(created: str):
 
 def drafts_dir(root: Path) -> Path:
     """Where unfinished drafts are kept: inside .git (never committed), else .handoff-drafts/."""
-    git_dir = root / ".git"
-    return git_dir / "handoff" / "drafts" if git_dir.is_dir() else root / ".handoff-drafts"
+    repository = git_dir(root)
+    return repository / "handoff" / "drafts" if repository else root / ".handoff-drafts"
 
 
 def skeleton(draft: Draft) -> dict:

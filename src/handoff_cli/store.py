@@ -107,7 +107,8 @@ class _Result:
     findings: list[Finding]
     kind: Kind | None = None
     doc_id: str | None = None
-    value: object = None
+    value: object = None  # the parsed document, when models are wanted and it has no findings
+    blob: str | None = None
 
 
 class _Loader:
@@ -121,7 +122,7 @@ class _Loader:
         self._root = str(config.root) + "/"
         self._documents: dict[Path, _Result] = {}
 
-    def relative(self, path: Path) -> str:
+    def _relative(self, path: Path) -> str:
         """`path` relative to the root, as git names it (a string operation: this runs per file)."""
         text = str(path)
         if text.startswith(self._root):
@@ -146,7 +147,7 @@ class _Loader:
         self.used["results"].add(key)
         self.used["values"].add(blob)
         kind = self.kinds.get(record[1]) if record[1] in self.kinds else None
-        return _Result(findings, kind, record[2], value)
+        return _Result(findings, kind, record[2], value, blob)
 
     def _remember(self, key: str, blob: str | None, result: _Result) -> None:
         if blob is None:
@@ -161,7 +162,7 @@ class _Loader:
     def document(self, path: Path) -> _Result:
         if path in self._documents:
             return self._documents[path]
-        relative = self.relative(path)
+        relative = self._relative(path)
         blob = self.blobs.get(relative)
         key = f"{relative}\0{blob}"
         result = self._cached(key, blob, path)
@@ -172,15 +173,13 @@ class _Loader:
                 display_path(path), named[0] if named else None, parsed, self.kinds))
             value = source.parsed.value
             doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-            result = _Result(findings, kind, doc_id, value if self.need_values else None)
+            result = _Result(findings, kind, doc_id, value if self.need_values else None, blob)
             self._remember(key, blob, result)
-        if self.need_values and not result.findings and result.value is None:
-            result.value = _Source(path, self.fast).parsed.value
         self._documents[path] = result
         return result
 
     def feedback(self, path: Path, proper_documents: dict[str, Path]) -> _Result:
-        relative = self.relative(path)
+        relative = self._relative(path)
         blob = self.blobs.get(relative)
         stem = layout.id_from_name(path.name)[0]
         # the feedback's findings depend on its handoff's kind: find that first, cheaply
@@ -201,10 +200,8 @@ class _Loader:
             source = source or _Source(path, self.fast)
             findings = source.validated(lambda parsed: validate_feedback(
                 display_path(path), stem, parsed, self.kinds, target_kind, target_path is not None))
-            result = _Result(findings, value=source.parsed.value if self.need_values else None)
+            result = _Result(findings, value=source.parsed.value if self.need_values else None, blob=blob)
             self._remember(key, blob, result)
-        if self.need_values and not result.findings and result.value is None:
-            result.value = _Source(path, self.fast).parsed.value
         return result
 
 
@@ -232,9 +229,8 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
             ids_seen[result.doc_id].append(path)
         if need_values and not result.findings and result.doc_id not in store.handoffs:
             store.handoffs[result.doc_id] = Handoff.from_dict(result.value, path)
-            blob = loader.blobs.get(loader.relative(path))
-            if blob:
-                store.blobs[result.doc_id] = blob
+            if result.blob:
+                store.blobs[result.doc_id] = result.blob
     for handoff_id, where in ids_seen.items():
         for path in where[1:]:
             position = _Source(path, fast=False).parsed.position(("id",))

@@ -118,6 +118,22 @@ def test_prompts_ask_required_then_recommended(repo):
     assert data["from"]["name"] == "Alice Sender"
 
 
+def test_answers_that_do_not_validate_are_kept(repo):
+    answers = "\n".join(["", "ACME 初回商談", "田中 一郎", "", "", "株式会社ACME", "", "",
+                         "2026-11-24T14:00:00+09:00", "展示会のデモで在庫連携を見たい", "「毎朝2時間打ち直している」",
+                         "high", "3月の監査までに直したいと明言", "TBD"] + [""] * 11) + "\n"
+    result = run_cli(["new", "lead", "--prompt"], input=answers)
+    assert result.exit_code == 1
+    assert "context.decision_maker: 'TBD' is a placeholder" in result.stderr
+    assert "continue with: handoff new --resume" in result.stderr
+    (draft,) = (repo.path / ".git/handoff/drafts").glob("new-lead-*.yaml")
+    assert "decision_maker: TBD" in draft.read_text(encoding="utf-8")
+    assert _written(repo) == []
+    result = run_cli(["new", "--resume", "--yes", "--set", "context.decision_maker=山田部長が起案、工場長が決裁"])
+    assert result.exit_code == 0, result.output
+    assert len(_written(repo)) == 1 and not draft.exists()
+
+
 def test_prompts_in_japanese(repo):
     result = run_cli(["new", "lead", "--prompt"], input="\n", env={"LANG": "ja_JP.UTF-8"})
     assert "件名: 何を引き継ぐかを一行で" in result.stderr
