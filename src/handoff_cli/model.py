@@ -31,6 +31,11 @@ class Person:
         data = data if isinstance(data, dict) else {}
         return cls(str(data.get("name") or ""), data.get("email") or None, data.get("team") or None)
 
+    @property
+    def key(self) -> str:
+        """What identifies the person across documents: the email, else the name."""
+        return self.email.lower() if self.email else self.name.strip()
+
     def is_same(self, other: "Person") -> bool:
         if self.email and other.email:
             return self.email.lower() == other.email.lower()

@@ -156,7 +156,7 @@ def assess(store: Store, history: History, *, weights: Weights, as_of: datetime,
         outcome = feedback.outcome
         handoff = store.handoffs.get(handoff_id)
         if handoff and outcome and isinstance(outcome.get("rating"), int):
-            ratings[handoff.receiver.email or handoff.receiver.name].append(outcome.get("rating"))
+            ratings[handoff.receiver.key].append(outcome.get("rating"))
     leniency = leniency_offsets(ratings, weights.shrinkage)
     due_days = store.config.feedback_due_days
     result = []
@@ -182,7 +182,7 @@ def assess(store: Store, history: History, *, weights: Weights, as_of: datetime,
         late = {f for r in timeline.rework for f in r.fields} & missing if history.available else set()
         by_other = bool(feedback) and any(not e.by.is_same(handoff.receiver) for e in feedback.entries)
         for commit in (timeline.received, timeline.feedback):
-            if commit and not _same_person(commit, handoff.receiver):
+            if commit and not Person(commit.name, commit.email).is_same(handoff.receiver):
                 by_other = True
         blob = store.blobs.get(handoff.id)
         content = content_cache.get(blob) if content_cache is not None and blob else None
@@ -191,19 +191,13 @@ def assess(store: Store, history: History, *, weights: Weights, as_of: datetime,
             if content_cache is not None and blob:
                 content_cache[blob] = content
         score = quality(handoff, kind, feedback, weights=weights,
-                        leniency=leniency.get(handoff.receiver.email or handoff.receiver.name, 0.0),
+                        leniency=leniency.get(handoff.receiver.key, 0.0),
                         rework_fields=rework_fields, supplied_late=late, content=content)
         result.append(Assessment(
             handoff, feedback, handed_at, handed_by, source, received_at, feedback_at, score,
             len(timeline.rework), tuple(sorted(late)), by_other, disagreements,
             receipt_due(handed_at), outcome_due(handed_at, due_days)))
     return result
-
-
-def _same_person(commit, person) -> bool:
-    if person.email and commit.email:
-        return commit.email.lower() == person.email.lower()
-    return commit.name.strip() == person.name.strip()
 
 
 def _event_time(history: History, commit, feedback: Feedback | None, phase: str, as_of: datetime,
@@ -355,7 +349,7 @@ def _accepted(items: list[Assessment]) -> tuple[int, int, int]:
     return decisions["accepted"], decisions["conditional"], decisions["rejected"]
 
 
-def group_rows(assessments: list[Assessment], by: str, shrinkage: float, as_of: datetime) -> list[GroupRow]:
+def group_rows(assessments: list[Assessment], by: str, shrinkage: float) -> list[GroupRow]:
     overall = [a.quality.total for a in assessments]
     prior = statistics.fmean(overall) if overall else 0.0
     groups: dict[str, list[Assessment]] = defaultdict(list)
@@ -465,7 +459,8 @@ def responsiveness(assessments: list[Assessment], as_of: datetime) -> Responsive
 def score_record(a: Assessment) -> dict:
     return {
         "id": a.handoff.id, "kind": a.handoff.kind, "sender": a.handoff.sender.name,
-        "receiver": a.handoff.receiver.name, "handed_over": a.handed_at.isoformat(), "source": a.handed_source,
+        "receiver": a.handoff.receiver.name, "handed_over": a.handed_at.isoformat(), "handed_over_by": a.handed_by,
+        "source": a.handed_source,
         "received": a.received_at.isoformat() if a.received_at else None,
         "feedback": a.feedback_at.isoformat() if a.feedback_at else None,
         "quality": a.quality.total, "status": a.quality.status, "penalty": a.quality.penalty,
@@ -498,6 +493,6 @@ def build_report(store: Store, history: History, *, weights: Weights, as_of: dat
     state = "unavailable" if not history.available else "partial" if history.shallow else "complete"
     return Report(
         as_of=as_of.isoformat(), by=by, handoffs=len(chosen), pending=pending_rows(chosen, as_of),
-        groups=group_rows(chosen, by, weights.shrinkage, as_of), trend=trend_rows(chosen),
+        groups=group_rows(chosen, by, weights.shrinkage), trend=trend_rows(chosen),
         best=best_rows(chosen, store), funnel=funnel_rows(chosen), responsiveness=responsiveness(chosen, as_of),
         scores=[score_record(a) for a in chosen], warnings=warnings, history=state)
