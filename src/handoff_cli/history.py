@@ -103,17 +103,13 @@ def read_history(root: Path, handoffs_dir: str, cache=None) -> History:
         raise EnvironmentProblem(f"GitPython is not available: {error}") from None
     try:
         repository = git.Git(str(root))
-        top = repository.execute(["git", "rev-parse", "--show-toplevel"]).strip()
-    except (git.GitCommandError, git.GitCommandNotFound, OSError):
+        top, shallow_answer = repository.execute(
+            ["git", "rev-parse", "--show-toplevel", "--is-shallow-repository"]).split("\n")[:2]
+    except (git.GitCommandError, git.GitCommandNotFound, OSError, ValueError):
         return History({}, available=False, reason="not a git repository")
-    processes = 1
-    try:
-        head = repository.execute(["git", "rev-parse", "--verify", "-q", "HEAD"], with_exceptions=False).strip()
-        processes += 1
-    except git.GitCommandError:
-        head = ""
-    shallow = repository.execute(["git", "rev-parse", "--is-shallow-repository"]).strip() == "true"
-    processes += 1
+    shallow = shallow_answer.strip() == "true"
+    head = repository.execute(["git", "rev-parse", "--verify", "-q", "HEAD"], with_exceptions=False).strip()
+    processes = 2
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
     pathspec = f"{prefix}/{handoffs_dir}" if prefix != "." else handoffs_dir
     timelines: dict[str, Timeline] = {}
