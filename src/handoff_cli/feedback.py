@@ -27,7 +27,12 @@ class Existing:
 
     path: Path
     text: str
-    entries: list[dict]
+    data: dict
+    indent: int = 2  # how far the entries' dashes are indented
+
+    @property
+    def entries(self) -> list[dict]:
+        return list(self.data.get("entries") or [])
 
     @property
     def has_receipt(self) -> bool:
@@ -37,13 +42,14 @@ class Existing:
 def read_existing(handoffs_dir: Path, handoff_id: str, kinds: Kinds, kind: Kind) -> Existing:
     path = layout.feedback_path(handoffs_dir, handoff_id)
     if not path.exists():
-        return Existing(path, "", [])
+        return Existing(path, "", {})
     data = path.read_bytes()
     parsed = yamlio.parse_bytes(data)
     findings = validate_feedback(layout.display_path(path), handoff_id, parsed, kinds, kind, True)
     if findings:
         raise InvalidDocument(f"{layout.display_path(path)} has findings; fix them before adding an entry", findings)
-    return Existing(path, data.decode("utf-8"), list(parsed.value["entries"]))
+    first = parsed.value_positions.get(("entries", 0))
+    return Existing(path, data.decode("utf-8"), parsed.value, max(0, first.column - 3) if first else 2)
 
 
 def make_entry(phase: str, at: str, by: Person, values: dict[str, Any]) -> dict:
@@ -70,8 +76,7 @@ def appended_text(existing: Existing, handoff_id: str, entry: dict) -> str:
     if not existing.text:
         return yamlio.dump(canonical_feedback({"handoff": handoff_id, "entries": [entry]}))
     item = yamlio.dump([entry])  # "- phase: …\n  at: …\n"
-    indent = _item_indent(existing.text)
-    block = "".join(" " * indent + line if line else line for line in item.splitlines(keepends=True))
+    block = "".join(" " * existing.indent + line if line else line for line in item.splitlines(keepends=True))
     text = existing.text if existing.text.endswith("\n") else existing.text + "\n"
     candidate = text + block
     parsed = yamlio.parse_text(candidate)
@@ -79,16 +84,7 @@ def appended_text(existing: Existing, handoff_id: str, entry: dict) -> str:
             and parsed.value.get("entries") == existing.entries + [yamlio.parse_text(item).value[0]]):
         return candidate
     # entries is not the last block of the file (hand-edited order): write it anew, canonically
-    data = yamlio.parse_text(existing.text).value
-    data["entries"] = existing.entries + [entry]
-    return yamlio.dump(canonical_feedback(data))
-
-
-def _item_indent(text: str) -> int:
-    """How far the existing entries' dashes are indented."""
-    parsed = yamlio.parse_text(text)
-    position = parsed.value_positions.get(("entries", 0))
-    return max(0, position.column - 3) if position else 2
+    return yamlio.dump(canonical_feedback({**existing.data, "entries": existing.entries + [entry]}))
 
 
 def append(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: Kinds, entry: dict) -> Path:
