@@ -469,47 +469,62 @@ def feedback(
         if not draft_path.exists():
             raise UserError(f"no kept answers for {resolved}", hint="answers are kept when prompts are interrupted")
         kept = drafting.read_values_file(draft_path)
-        values.update({k: v for k, v in (kept.get("values") or {}).items() if v not in (None, "", [])})
+        values.update({k: v for k, v in (kept.get("values") or {}).items()  # flags given now win
+                       if v not in (None, "", []) and values.get(k) in (None, "", [])})
         receipt = receipt or kept.get("phase") == "receipt"
     interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes)
-    wants_outcome = any(values[k] for k in returning.OUTCOME_KEYS)
-    if receipt or decision or synthesis or rejection_reason:
-        phase = "receipt"
-    elif wants_outcome or existing.has_receipt:
-        phase = "outcome"
-    elif interactive:
+    asker = None
+    if interactive:
         from handoff_cli.prompting import FeedbackPrompter
         from handoff_cli.render import console
 
-        phase = FeedbackPrompter(console(stderr=True), language() == "ja").ask(
-            "phase", required=True, choices=["receipt", "outcome"], default="receipt")
-    else:
-        raise UserError(f"{resolved} has no receipt yet: give --receipt --decision … (or the outcome flags)")
-    if interactive:
-        from handoff_cli.prompting import FeedbackPrompter
-        from handoff_cli.render import console, show_renderables
+        asker = FeedbackPrompter(console(stderr=True), language() == "ja")
+
+    def keep(phase: str) -> str:
+        kept = drafting.save_draft(config.root, draft_name, {"handoff": resolved, "phase": phase, "values": values})
+        return f"your answers are kept in {_shown(kept)}; continue with: handoff feedback {resolved} --resume"
+
+    phase = _feedback_phase(receipt, values, existing.has_receipt, asker, resolved)
+    if asker:
+        from handoff_cli.render import show_renderables
         from handoff_cli.reporting import handoff_view
 
-        err = console(stderr=True)
-        asker = FeedbackPrompter(err, language() == "ja")
         try:
             if phase == "receipt":
                 for renderable in show_renderables(handoff_view(store, resolved), kind):
-                    err.print(renderable)
+                    asker.console.print(renderable)
                 asker.receipt(values)
             else:
                 asker.outcome(values, list(kind.outcomes), list(kind.loss_outcomes), kind.field_names)
         except (KeyboardInterrupt, EOFError):
-            kept = drafting.save_draft(config.root, draft_name, {"handoff": resolved, "phase": phase, "values": values})
-            sys.stderr.write(f"\ninterrupted; your answers are kept in {_shown(kept)}; "
-                             f"continue with: handoff feedback {resolved} --resume\n")
+            sys.stderr.write(f"\ninterrupted; {keep(phase)}\n")
             raise typer.Exit(130) from None
     else:
         _require_feedback_flags(phase, values, kind)
     entry = returning.make_entry(phase, at or drafting.now_iso(), by, values)
-    path = returning.append(config.root, config.handoffs_dir, handoff, kind, kinds, entry)
+    try:
+        path = returning.append(config.root, config.handoffs_dir, handoff, kind, kinds, entry)
+    except InvalidDocument as error:
+        if asker:  # what a person typed is never lost
+            error.note = keep(phase)
+        raise
     draft_path.unlink(missing_ok=True)
     sys.stderr.write(f"recorded {phase} for {resolved} in {_shown(path)}\n")
+
+
+def _feedback_phase(receipt: bool, values: dict, has_receipt: bool, asker, handoff_id: str) -> str:
+    """Receipt when asked for or given receipt values; outcome when given outcome values or a
+    receipt exists; otherwise the person chooses (receipt first), or it is a usage error."""
+    from handoff_cli import feedback as returning
+    from handoff_cli.errors import UserError
+
+    if receipt or any(values[k] for k in returning.RECEIPT_KEYS):
+        return "receipt"
+    if has_receipt or any(values[k] for k in returning.OUTCOME_KEYS):
+        return "outcome"
+    if asker:
+        return asker.ask("phase", required=True, choices=["receipt", "outcome"], default="receipt")
+    raise UserError(f"{handoff_id} has no receipt yet: give --receipt --decision … (or the outcome flags)")
 
 
 def _require_feedback_flags(phase: str, values: dict, kind) -> None:

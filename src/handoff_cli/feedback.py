@@ -94,7 +94,7 @@ def append(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: 
     parsed = yamlio.parse_text(text)
     findings = validate_feedback(layout.display_path(existing.path), handoff.id, parsed, kinds, kind, True)
     if findings:
-        raise InvalidDocument(t("new.invalid", count=len(findings)), findings)
+        raise InvalidDocument(t("feedback.invalid", count=len(findings)), findings)
     current = existing.path.read_text(encoding="utf-8") if existing.path.exists() else ""
     if current != existing.text:
         raise UserError(f"{layout.display_path(existing.path)} changed while you were writing; nothing was written",

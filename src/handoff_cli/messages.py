@@ -88,6 +88,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
                          "{files} ファイルを検査し、{bad} ファイルに {count} 件の問題が見つかりました"),
     "new.written": ("wrote {path}", "{path} を書き込みました"),
     "new.invalid": ("not written: the handoff has {count} findings", "書き込みませんでした: {count} 件の問題があります"),
+    "feedback.invalid": ("not written: the entry has {count} findings", "書き込みませんでした: 記入に {count} 件の問題があります"),
     "new.draft_kept": ("your draft is kept at {path}; continue with: handoff new --resume "
                        "(or fix it and run: handoff new {kind} --from-file {path})",
                        "下書きを {path} に残しました。続きは: handoff new --resume "

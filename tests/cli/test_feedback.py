@@ -107,3 +107,18 @@ def test_feedback_without_git_identity(tmp_path, monkeypatch):
     monkeypatch.chdir(repo.path)
     result = run_cli(["feedback", H, "--decision", "accepted", "--synthesis", "x", "--force"])
     assert result.exit_code == 2 and "git does not know who you are" in result.stderr
+
+
+def test_prompted_answers_that_do_not_validate_are_kept(repo):
+    _setup(repo)
+    run_cli(["feedback", H, "--decision", "accepted", "--synthesis", "CFO decides"])
+    result = run_cli(["feedback", H, "--prompt", "--outcome", "delivered"],  # not an outcome of a lead
+                     input="4\nthe renewal date\n\n\n\nask for the CFO\n")
+    assert result.exit_code == 1
+    assert "'delivered' is not an outcome of kind 'lead'" in result.stderr
+    assert f"continue with: handoff feedback {H} --resume" in result.stderr
+    result = run_cli(["feedback", H, "--resume", "--outcome", "progressing"])
+    assert result.exit_code == 0, result.output
+    text = (repo.path / FB).read_text(encoding="utf-8")
+    assert "    outcome: progressing\n    rating: 4\n    useful: the renewal date\n" in text
+    assert "request: ask for the CFO" in text
