@@ -23,6 +23,7 @@ from pathlib import Path
 from handoff_cli import __version__, yamlio
 from handoff_cli.config import git_dir
 from handoff_cli.messages import language
+from handoff_cli.schemas import builtin_schema
 
 FORMAT = 1
 
@@ -56,8 +57,6 @@ def clean_blob_ids(root: Path, relative_dir: str) -> dict[str, str]:
 def fingerprint(kinds) -> str:
     """What a cached result depends on besides the file: version, language, every schema."""
     digest = hashlib.sha1(f"{FORMAT}|{__version__}|{language()}".encode())
-    from handoff_cli.schemas import builtin_schema
-
     for name in kinds.names:
         digest.update(name.encode() + json.dumps(kinds.get(name).schema, sort_keys=True).encode())
     digest.update(json.dumps(builtin_schema("feedback"), sort_keys=True).encode())
