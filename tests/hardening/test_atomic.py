@@ -34,15 +34,22 @@ def _wait_for(process, text: str, timeout: float = 20) -> None:
     os.set_blocking(descriptor, True)
 
 
-def test_ctrl_c_during_new_keeps_the_answers(tmp_path):
-    repo = make_repo(tmp_path / "r")
-    process = _start(["new", "lead", "--prompt"], repo.path)
-    process.stdin.write("\n経理部門への引き継ぎ\n田中 一郎\n")
+def _interrupted(args, cwd, answers: str, prompt: str) -> str:
+    """Type `answers`, press Ctrl-C at `prompt`; what the command said afterwards."""
+    process = _start(args, cwd)
+    process.stdin.write(answers)
     process.stdin.flush()
-    _wait_for(process, "To: the receiver's email")
+    _wait_for(process, prompt)
     process.send_signal(signal.SIGINT)
     _, rest = process.communicate(timeout=20)
     assert process.returncode == 130
+    return rest
+
+
+def test_ctrl_c_during_new_keeps_the_answers(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    rest = _interrupted(["new", "lead", "--prompt"], repo.path, "\n経理部門への引き継ぎ\n田中 一郎\n",
+                        "To: the receiver's email")
     assert "continue with: handoff new --resume" in rest
     (draft,) = (repo.path / ".git/handoff/drafts").glob("new-lead-*.yaml")
     text = draft.read_text(encoding="utf-8")
@@ -54,13 +61,7 @@ def test_ctrl_c_during_feedback_keeps_the_answers(tmp_path):
     repo = make_repo(tmp_path / "r", user=("Bob Receiver", "bob@example.com"))
     handoff_id = "20261102-aaaaaa"
     repo.write(f"handoffs/2026/11/02/{handoff_id}.yaml", lead_document(handoff_id, created="2026-11-02T09:00:00+09:00"))
-    process = _start(["feedback", handoff_id, "--prompt", "--receipt"], repo.path)
-    process.stdin.write("accepted\n")
-    process.stdin.flush()
-    _wait_for(process, "synthesis")
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=20)
-    assert process.returncode == 130
+    rest = _interrupted(["feedback", handoff_id, "--prompt", "--receipt"], repo.path, "accepted\n", "synthesis")
     assert f"continue with: handoff feedback {handoff_id} --resume" in rest
     assert not (repo.path / f"handoffs/2026/11/02/{handoff_id}.feedback.yaml").exists()
     done = subprocess.run([HANDOFF, "feedback", handoff_id, "--resume", "--synthesis", "CFO decides by 12/01"],
