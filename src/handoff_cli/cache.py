@@ -1,8 +1,10 @@
 """A cache of validated documents under `.git/handoff/cache/`, keyed by git blob id.
 
-Two files, so that `check` never pays for what only `list`/`report` need:
-  results-v1.marshal  path+blob -> (findings, kind, id) for every clean tracked file
-  values-v1.marshal   blob -> the document's parsed value, for valid documents
+One file per part, so that each command loads only what it needs:
+  results-v1.marshal  path+blob -> (findings, kind, id) for every clean tracked file (all)
+  digests-v1.marshal  blob -> the digest of a valid document or feedback file (list, show, report)
+  history-v1.marshal  the timelines and the HEAD they describe (show, report)
+  report-v1.marshal   the last join of digests and timelines, and what it depended on (show, report)
 
 Blob ids come from the index (`git ls-files -s`); files that differ from the index
 (`git ls-files -m -o`) are always read afresh. The cache is only an optimisation:
@@ -90,8 +92,8 @@ class Cache:
         collecting = gc.isenabled()
         gc.disable()  # loading allocates many objects the collector would scan for nothing
         try:
-            with open(self.folder / f"{name}-v{FORMAT}.marshal", "rb") as handle:
-                stamp, entries = marshal.load(handle)
+            # one read, then loads: marshal.load on a file object reads object by object
+            stamp, entries = marshal.loads((self.folder / f"{name}-v{FORMAT}.marshal").read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         finally:

@@ -123,11 +123,21 @@ def _cache(config, kinds):
     return Cache.for_repository(config.root, kinds)
 
 
-def _load(config, kinds, paths=None, *, need_values: bool = True, cache=None):
-    """The repository's documents, through the blob-id cache under .git/."""
+def _load(config, kinds, paths=None, *, want: str = "digests", cache=None):
+    """The repository's documents (findings, digests or models), through the blob-id cache under .git/."""
     from handoff_cli.store import load_store
 
-    return load_store(config, kinds, paths, cache=cache or _cache(config, kinds), need_values=need_values)
+    return load_store(config, kinds, paths, cache=cache or _cache(config, kinds), want=want)
+
+
+def _survey(config, kinds, cache, as_of):
+    """Every handoff's assessment (digest + feedback + git timeline + scores)."""
+    from handoff_cli.assessing import survey
+    from handoff_cli.scoring import Weights
+
+    result = survey(config, kinds, cache, weights=Weights.from_config(config.scoring), as_of=as_of)
+    cache.save()
+    return result
 
 
 # ---------------------------------------------------------------- init
@@ -291,7 +301,7 @@ def check(
         if not selected:
             sys.stdout.write(FINDINGS_RENDERERS[output_format.value]([], 0))
             return
-    store = _load(config, kinds, selected, need_values=False)
+    store = _load(config, kinds, selected, want="findings")
     sys.stdout.write(FINDINGS_RENDERERS[output_format.value](store.findings, store.files_checked))
     if store.findings:
         raise typer.Exit(1)
@@ -324,7 +334,7 @@ def list_handoffs(
     output_format: Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")] = TableFormat.table,
 ) -> None:
     """List handoffs with their feedback state."""
-    from handoff_cli import render
+    from handoff_cli import exports
     from handoff_cli.reporting import list_rows
 
     config, kinds = _context()
@@ -333,10 +343,12 @@ def list_handoffs(
     store = _load(config, kinds)
     rows = list_rows(store, kind=kind, sender=sender, receiver=receiver, pending=pending)
     if output_format is TableFormat.json:
-        sys.stdout.write(render.list_json(rows))
+        sys.stdout.write(exports.list_json(rows))
     elif output_format is TableFormat.csv:
-        sys.stdout.write(render.list_csv(rows))
+        sys.stdout.write(exports.list_csv(rows))
     else:
+        from handoff_cli import render
+
         render.console().print(render.list_table(rows))
     if store.findings:
         sys.stderr.write(f"note: {store.files_with_findings} files have findings and are not listed; "
@@ -352,23 +364,25 @@ def show(
     output_format: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
 ) -> None:
     """Show one handoff, readable, with its feedback entries."""
-    from handoff_cli import ids, layout, render
+    from handoff_cli import exports, ids, layout
     from handoff_cli.errors import InvalidDocument
     from handoff_cli.reporting import handoff_view
 
     config, kinds = _context()
     resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
-    cache = _cache(config, kinds)
-    store = _load(config, kinds, cache=cache)
+    document = layout.document_path(config.handoffs_dir, resolved)
+    feedback_file = layout.feedback_path(config.handoffs_dir, resolved)
+    store = _load(config, kinds, [document, *([feedback_file] if feedback_file.exists() else [])], want="models")
     if resolved not in store.handoffs:
-        mine = [f for f in store.findings if layout.id_from_name(Path(f.file).name)
-                and layout.id_from_name(Path(f.file).name)[0] == resolved]
+        mine = [f for f in store.findings if f.file == layout.display_path(document)]
         raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", mine)
     view = handoff_view(store, resolved)
-    record = _score_record(store, config, resolved, cache)
+    record = _score_record(config, kinds, resolved)
     if output_format is ShowFormat.json:
-        sys.stdout.write(render.show_json(view, record))
+        sys.stdout.write(exports.show_json(view, record))
         return
+    from handoff_cli import render
+
     out = render.console()
     for renderable in render.show_renderables(view, kinds.get(view.handoff.kind)):
         out.print(renderable)
@@ -383,15 +397,10 @@ def _now():
     return datetime.now().astimezone()
 
 
-def _score_record(store, config, handoff_id: str, cache) -> dict:
-    from handoff_cli.history import read_history
-    from handoff_cli.reporting import assess, score_record
-    from handoff_cli.scoring import Weights
-
-    history = read_history(config.root, config.dir, cache)
-    cache.save()
-    assessments = assess(store, history, weights=Weights.from_config(config.scoring), as_of=_now())
-    return score_record(next(a for a in assessments if a.handoff.id == handoff_id))
+def _score_record(config, kinds, handoff_id: str) -> dict:
+    """The handoff's scores, which need everyone's (a receiver's leniency is relative)."""
+    assessments = _survey(config, kinds, _cache(config, kinds), _now()).assessments
+    return next(a for a in assessments if a.id == handoff_id).score_record()
 
 
 # ---------------------------------------------------------------- schema
@@ -451,7 +460,7 @@ def feedback(
 
     config, kinds = _context()
     resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
-    store = _load(config, kinds, [layout.document_path(config.handoffs_dir, resolved)])
+    store = _load(config, kinds, [layout.document_path(config.handoffs_dir, resolved)], want="models")
     if store.findings:
         raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", store.findings)
     handoff = store.handoffs[resolved]
@@ -568,68 +577,35 @@ def report(
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 1 when feedback is overdue.")] = False,
 ) -> None:
     """Pending feedback, quality by person, funnel, trend and best handoffs, from git history."""
-    from handoff_cli import render
-    from handoff_cli.history import read_history
+    from handoff_cli import exports
     from handoff_cli.reporting import build_report
     from handoff_cli.scoring import Weights
 
     config, kinds = _context()
     if kind:
         kinds.get(kind)
-    weights = Weights.from_config(config.scoring)
     moment = _as_of(as_of)
-    cache = _cache(config, kinds)
-    history_reader = _in_background(read_history, config.root, config.dir, cache)  # git works on another core
-    store = _load(config, kinds, cache=cache)
-    history = history_reader()
-    scored = cache.part("content")
-    known = len(scored)
-    result = build_report(store, history, weights=weights, as_of=moment, by=by.value,
-                          since=_date_option("--since", since), until=_date_option("--until", until), kind=kind,
-                          content_cache=scored)
-    if len(scored) != known:
-        cache.touched("content")
-    cache.save()
+    gathered = _survey(config, kinds, _cache(config, kinds), moment)
+    result = build_report(gathered.assessments, gathered.history, kinds,
+                          shrinkage=Weights.from_config(config.scoring).shrinkage, as_of=moment, by=by.value,
+                          since=_date_option("--since", since), until=_date_option("--until", until), kind=kind)
     if output_format is TableFormat.json:
-        sys.stdout.write(render.report_json(result))
+        sys.stdout.write(exports.report_json(result))
     elif output_format is TableFormat.csv:
-        sys.stdout.write(render.report_csv(result, table.value))
+        sys.stdout.write(exports.report_csv(result, table.value))
     else:
+        from handoff_cli import render
+
         for warning in result.warnings:
             sys.stderr.write(f"warning: {warning}\n")
         out = render.console()
         for renderable in render.report_renderables(result, warnings=False):
             out.print(renderable)
-    if store.findings:
-        sys.stderr.write(f"note: {store.files_with_findings} files have findings and are not counted; "
+    if gathered.files_with_findings:
+        sys.stderr.write(f"note: {gathered.files_with_findings} files have findings and are not counted; "
                          "run `handoff check`\n")
     if fail_on_overdue and result.responsiveness.overdue:
         raise typer.Exit(1)
-
-
-def _in_background(function, *args):
-    """Start `function(*args)` in a thread; the returned callable waits and gives its result
-    (or raises its exception)."""
-    import threading
-
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as error:  # handed to the caller, who raises it
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
-
-    return result
 
 
 def _date_option(flag: str, value: str | None):
@@ -666,7 +642,6 @@ def demo(
     from handoff_cli.config import load_config
     from handoff_cli.demo import build_demo
     from handoff_cli.errors import UserError
-    from handoff_cli.history import read_history
     from handoff_cli.reporting import build_report
     from handoff_cli.schemas import Kinds
     from handoff_cli.scoring import Weights
@@ -676,8 +651,10 @@ def demo(
     folder = build_demo(path)
     config = load_config(folder)
     kinds = Kinds(config)
-    result = build_report(_load(config, kinds), read_history(config.root, config.dir),
-                          weights=Weights.from_config(config.scoring), as_of=_now())
+    moment = _now()
+    gathered = _survey(config, kinds, _cache(config, kinds), moment)
+    result = build_report(gathered.assessments, gathered.history, kinds,
+                          shrinkage=Weights.from_config(config.scoring).shrinkage, as_of=moment)
     out = render.console()
     for renderable in render.report_renderables(result):
         out.print(renderable)

@@ -126,18 +126,6 @@ class Feedback:
         return next((e for e in reversed(self.entries) if e.phase == "outcome"), None)
 
 
-def feedback_state(feedback: Feedback | None) -> str:
-    """'none' (awaiting receipt), 'rejected', 'received' (awaiting outcome) or 'done'."""
-    if feedback is None:
-        return "none"
-    if feedback.outcome is not None:
-        return "done"
-    receipt = feedback.latest_receipt
-    if receipt is not None and receipt.get("decision") == "rejected":
-        return "rejected"
-    return "received" if receipt is not None else "none"
-
-
 def _ordered(data: dict, order: tuple[str, ...], children: dict | None = None) -> dict:
     children = children or {}
     result = {}

@@ -1,12 +1,8 @@
-"""Renderers: the same values as rich tables, plain text, JSON, CSV or CI annotations."""
+"""Renderers for people: rich tables and readable text (JSON and CSV are in exports.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
-from dataclasses import asdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +12,6 @@ from rich.table import Table
 from rich.text import Text
 
 from handoff_cli.layout import display_path
-from handoff_cli.findings_format import json_text
 from handoff_cli.messages import t
 from handoff_cli.reporting import HandoffView, ListRow, Report
 
@@ -26,14 +21,6 @@ def console(stderr: bool = False) -> Console:
     """A console that follows NO_COLOR, COLUMNS and whether the stream is a terminal."""
     return Console(stderr=stderr, highlight=False, soft_wrap=False,
                    file=sys.stderr if stderr else sys.stdout)
-
-
-def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- list
@@ -57,18 +44,6 @@ def list_table(rows: Sequence[ListRow]) -> Table:
                       Text(state_label(row.state), style=_STATE_STYLE[row.state]))
     return table
 
-
-def list_json(rows: Sequence[ListRow]) -> str:
-    return json_text({"handoffs": [r.as_dict() for r in rows]})
-
-
-def list_csv(rows: Sequence[ListRow]) -> str:
-    header = ("id", "kind", "title", "from", "to", "created", "feedback", "safety_issue", "path")
-    return csv_text(header, [(r.id, r.kind, r.title, r.sender, r.receiver, r.created, r.state,
-                              str(r.safety_issue).lower(), r.path) for r in rows])
-
-
-# ---------------------------------------------------------------- show
 
 def _person(person) -> str:
     extra = ", ".join(x for x in (person.email, person.team) if x)
@@ -121,14 +96,6 @@ def show_renderables(view: HandoffView, kind) -> list:
             pairs = [(k, v) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
             out += [Text(head, style="bold"), _fields_table(pairs)]
     return out
-
-
-def show_json(view: HandoffView, score: dict | None = None) -> str:
-    return json_text({
-        "score": score,
-        "handoff": view.handoff.data, "path": display_path(view.handoff.path), "feedback_state": view.state,
-        "feedback": [e.data for e in view.feedback.entries] if view.feedback else [],
-    })
 
 
 # ---------------------------------------------------------------- report
@@ -211,42 +178,6 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
                      f"{row.rating}/5")
     out.append(best)
     return out
-
-
-def report_json(report: Report) -> str:
-    """Compact JSON (one line): a report carries every handoff's score, and only without
-    indentation does Python use its C encoder."""
-    payload = {"format_version": 1, "report": report.as_dict()}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-REPORT_TABLES = ("pending", "quality", "trend", "best", "funnel", "scores")
-
-
-def report_csv(report: Report, table: str) -> str:
-    def cell(value):
-        if isinstance(value, dict):
-            return "; ".join(f"{k}={v}" for k, v in value.items())
-        if isinstance(value, list):
-            return "; ".join(map(str, value))
-        if isinstance(value, bool):
-            return str(value).lower()
-        return "" if value is None else value
-
-    if table == "scores":
-        header = ("id", "kind", "sender", "receiver", "handed_over", "quality", "status", "penalty", "rework",
-                  *(f"part_{p}" for p in ("required", "recommended", "specificity", "actionability", "rating",
-                                          "stability")))
-        parts = [name[len("part_"):] for name in header[9:]]
-        rows = [(s["id"], s["kind"], s["sender"], s["receiver"], s["handed_over"], s["quality"], s["status"],
-                 s["penalty"], s["rework"], *(cell(s["parts"][p]["value"]) for p in parts)) for s in report.scores]
-        return csv_text(header, rows)
-    items = {"pending": report.pending, "quality": report.groups, "trend": report.trend, "best": report.best,
-             "funnel": report.funnel}[table]
-    if not items:
-        return ""
-    header = list(asdict(items[0]))
-    return csv_text(header, [[cell(v) for v in asdict(item).values()] for item in items])
 
 
 def explanation_renderables(record: dict) -> list:

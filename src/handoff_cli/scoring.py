@@ -13,10 +13,14 @@ import re
 import statistics
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from handoff_cli.errors import ConfigError
-from handoff_cli.model import Feedback, Handoff
+from handoff_cli.model import Handoff
 from handoff_cli.schemas import Kind, is_placeholder
+
+if TYPE_CHECKING:
+    from handoff_cli.digest import FeedbackDigest
 
 VOICE_FIELDS = ("pain_in_their_words", "customer_voice")
 _QUOTES = re.compile(r"[「『\"“”＂]")
@@ -177,10 +181,8 @@ def actionability_part(handoff: Handoff, weight: float) -> Part:
     return Part("actionability", value, weight, detail)
 
 
-def rating_part(feedback: Feedback | None, leniency: float, weight: float) -> Part:
-    outcome = feedback.outcome if feedback else None
-    rating = outcome.get("rating") if outcome else None
-    if not isinstance(rating, int) or isinstance(rating, bool):
+def rating_part(rating: int | None, leniency: float, weight: float) -> Part:
+    if rating is None:
         return Part("rating", None, weight, "no outcome rating yet")
     adjusted = min(5.0, max(1.0, rating - leniency))
     detail = f"rated {rating}/5"
@@ -203,9 +205,8 @@ def stability_part(rework_fields: list[tuple[str, ...]] | None, supplied_late: s
     return Part("stability", value, weight, detail)
 
 
-def rejection_penalty(feedback: Feedback | None, weights: Weights) -> int:
-    receipt = feedback.latest_receipt if feedback else None
-    if receipt and receipt.get("decision") == "rejected" and receipt.get("rejection_reason") in ("clerical", "definitional"):
+def rejection_penalty(feedback: FeedbackDigest | None, weights: Weights) -> int:
+    if feedback and feedback.decision == "rejected" and feedback.rejection_reason in ("clerical", "definitional"):
         return round(weights.rejection_penalty)
     return 0
 
@@ -220,12 +221,12 @@ def content_parts(handoff: Handoff, kind: Kind) -> ContentParts:
     return tuple((p.name, p.value, p.detail) for p in parts)
 
 
-def quality(handoff: Handoff, kind: Kind, feedback: Feedback | None, *, weights: Weights,
+def quality(content: ContentParts, feedback: FeedbackDigest | None, *, weights: Weights,
             leniency: float = 0.0, rework_fields: list[tuple[str, ...]] | None = None,
-            supplied_late: set[str] = frozenset(), content: ContentParts | None = None) -> Quality:
-    content = content or content_parts(handoff, kind)
+            supplied_late: set[str] = frozenset()) -> Quality:
+    """The quality score from the document's own parts (`content_parts`), the feedback and git."""
     parts = tuple(Part(name, value, getattr(weights, name), detail) for name, value, detail in content) + (
-        rating_part(feedback, leniency, weights.rating),
+        rating_part(feedback.rating if feedback else None, leniency, weights.rating),
         stability_part(rework_fields, set(supplied_late), weights.stability),
     )
     available = [p for p in parts if p.value is not None and p.weight > 0]
@@ -233,7 +234,7 @@ def quality(handoff: Handoff, kind: Kind, feedback: Feedback | None, *, weights:
     raw = 100 * sum(p.points for p in available) / total_weight if total_weight else 0.0
     penalty = rejection_penalty(feedback, weights)
     total = max(0, min(100, round(raw) - penalty))
-    return Quality(total, parts, penalty, final=bool(feedback and feedback.outcome))
+    return Quality(total, parts, penalty, final=bool(feedback and feedback.final))
 
 
 # ---------------------------------------------------------------- people and groups

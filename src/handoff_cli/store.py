@@ -1,4 +1,5 @@
-"""Loading a repository's handoffs and feedback: parse, validate, build models."""
+"""Loading a repository's handoffs and feedback: parse, validate, then build what the
+command wants: nothing (`check`), digests (`list`, `show`, `report`) or full models."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from handoff_cli import layout, yamlio
 from handoff_cli.cache import Cache, clean_blob_ids
 from handoff_cli.config import Config
+from handoff_cli.digest import FeedbackDigest, HandoffDigest
 from handoff_cli.errors import UserError
 from handoff_cli.layout import display_path
 from handoff_cli.messages import t
@@ -17,15 +19,22 @@ from handoff_cli.schemas import Kind, Kinds
 from handoff_cli.validate import Finding, validate_feedback, validate_handoff
 
 
+FINDINGS, DIGESTS, MODELS = "findings", "digests", "models"
+
+
 @dataclass
 class Store:
+    """The valid handoffs and feedback (as digests or as models, as asked), and every finding."""
+
     config: Config
     kinds: Kinds
     handoffs: dict[str, Handoff] = field(default_factory=dict)
     feedback: dict[str, Feedback] = field(default_factory=dict)
+    digests: dict[str, HandoffDigest] = field(default_factory=dict)
+    feedback_digests: dict[str, FeedbackDigest] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)  # handoff id -> its document, for valid ones
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
-    blobs: dict[str, str] = field(default_factory=dict)  # handoff id -> git blob id, where clean
 
     @property
     def files_with_findings(self) -> int:
@@ -102,23 +111,24 @@ def _scan_loose(folder: Path, handoffs_dir: Path) -> layout.Scan:
 
 @dataclass
 class _Result:
-    """What one file came to: its findings, and for documents its kind and id."""
+    """What one file came to: its findings, for documents its kind and id, and when it has no
+    findings, what the command wants of it."""
 
     findings: list[Finding]
     kind: Kind | None = None
     doc_id: str | None = None
-    value: object = None  # the parsed document, when models are wanted and it has no findings
-    blob: str | None = None
+    value: object = None  # the parsed document (MODELS)
+    digest: HandoffDigest | FeedbackDigest | None = None  # (DIGESTS)
 
 
 class _Loader:
     """Reads and validates files once each, through the cache when their blob is known."""
 
-    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, need_values: bool):
-        self.config, self.kinds, self.fast, self.need_values = config, kinds, fast, need_values
+    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, want: str):
+        self.config, self.kinds, self.fast, self.want = config, kinds, fast, want
         self.cache = cache if cache is not None and cache.enabled else None
         self.blobs = clean_blob_ids(config.root, config.dir) if self.cache else {}
-        self.used: dict[str, set] = {"results": set(), "values": set()}
+        self.used: dict[str, set] = {"results": set(), "digests": set()}
         self._root = str(config.root) + "/"
         self._documents: dict[Path, _Result] = {}
 
@@ -132,32 +142,43 @@ class _Loader:
         except ValueError:
             return path.as_posix()
 
-    def _cached(self, key: str, blob: str | None, path: Path) -> _Result | None:
-        if blob is None:
+    def _cached(self, key: str, blob: str | None, path: Path, digest_type) -> _Result | None:
+        """The cached result, unless it lacks what this command wants (models are never cached)."""
+        if blob is None or self.want == MODELS:
             return None
         record = self.cache.part("results").get(key)
         if record is None:
             return None
         findings = [Finding(display_path(path), *fields) for fields in record[0]]
-        value = None
-        if self.need_values and not findings:
-            value = self.cache.part("values").get(blob)
-            if value is None:
+        digest = None
+        if self.want == DIGESTS and not findings:
+            digest_record = self.cache.part("digests").get(blob)
+            if digest_record is None:
                 return None
+            digest = digest_type.from_record(digest_record)
+            self.used["digests"].add(blob)
         self.used["results"].add(key)
-        self.used["values"].add(blob)
         kind = self.kinds.get(record[1]) if record[1] in self.kinds else None
-        return _Result(findings, kind, record[2], value, blob)
+        return _Result(findings, kind, record[2], digest=digest)
 
     def _remember(self, key: str, blob: str | None, result: _Result) -> None:
-        if blob is None:
+        if blob is None or self.cache is None:
             return
         fields = [(f.line, f.column, f.field, f.message, f.code) for f in result.findings]
         self.cache.put("results", key, (fields, result.kind.name if result.kind else None, result.doc_id))
         self.used["results"].add(key)
-        if not result.findings and self.need_values:  # check keeps no documents: memory stays flat
-            self.cache.put("values", blob, result.value)
-            self.used["values"].add(blob)
+        if result.digest is not None:
+            self.cache.put("digests", blob, result.digest.record())
+            self.used["digests"].add(blob)
+
+    def _finish(self, result: _Result, value, make_digest) -> _Result:
+        """Keep what the command wants of a file without findings."""
+        if not result.findings:
+            if self.want == MODELS:
+                result.value = value
+            elif self.want == DIGESTS:
+                result.digest = make_digest(value)
+        return result
 
     def document(self, path: Path) -> _Result:
         if path in self._documents:
@@ -165,7 +186,7 @@ class _Loader:
         relative = self._relative(path)
         blob = self.blobs.get(relative)
         key = f"{relative}\0{blob}"
-        result = self._cached(key, blob, path)
+        result = self._cached(key, blob, path, HandoffDigest)
         if result is None:
             named = layout.id_from_name(path.name)
             source = _Source(path, self.fast)
@@ -173,7 +194,8 @@ class _Loader:
                 display_path(path), named[0] if named else None, parsed, self.kinds))
             value = source.parsed.value
             doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-            result = _Result(findings, kind, doc_id, value if self.need_values else None, blob)
+            result = self._finish(_Result(findings, kind, doc_id), value,
+                                  lambda v: HandoffDigest.of(Handoff.from_dict(v, path), kind))
             self._remember(key, blob, result)
         self._documents[path] = result
         return result
@@ -195,22 +217,23 @@ class _Loader:
                     target_path = sibling if sibling.is_file() else None
         target_kind = self.document(target_path).kind if target_path else None
         key = f"{relative}\0{blob}\0{target_kind.name if target_kind else ''}\0{target_path is not None}"
-        result = None if source is not None else self._cached(key, blob, path)
+        result = None if source is not None else self._cached(key, blob, path, FeedbackDigest)
         if result is None:
             source = source or _Source(path, self.fast)
             findings = source.validated(lambda parsed: validate_feedback(
                 display_path(path), stem, parsed, self.kinds, target_kind, target_path is not None))
-            result = _Result(findings, value=source.parsed.value if self.need_values else None, blob=blob)
+            result = self._finish(_Result(findings), source.parsed.value,
+                                  lambda v: FeedbackDigest.of(Feedback.from_dict(v, path)))
             self._remember(key, blob, result)
         return result
 
 
 def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *, fast: bool = True,
-               cache: Cache | None = None, need_values: bool = True) -> Store:
-    """Read and validate the repository's files (or just `paths`); build models of the valid ones.
+               cache: Cache | None = None, want: str = DIGESTS) -> Store:
+    """Read and validate the repository's files (or just `paths`); of the valid ones keep
+    `want`: FINDINGS only (`check`: no document stays in memory), DIGESTS or MODELS.
 
     With a `cache`, files whose content git already knows are not read again.
-    `need_values=False` (for `check`) skips building models.
     """
     handoffs_dir = config.handoffs_dir
     everything = layout.scan(handoffs_dir)
@@ -219,7 +242,7 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     store.files_checked = len(selected.documents) + len(selected.feedback) + len(selected.strays)
     for stray in selected.strays:
         store.findings.append(Finding(display_path(stray.path), 1, 1, "", stray.message, "rule.stray"))
-    loader = _Loader(config, kinds, fast, cache, need_values)
+    loader = _Loader(config, kinds, fast, cache, want)
 
     ids_seen: dict[str, list[Path]] = defaultdict(list)
     for path in selected.documents:
@@ -227,10 +250,12 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
         store.findings += result.findings
         if result.doc_id:
             ids_seen[result.doc_id].append(path)
-        if need_values and not result.findings and result.doc_id not in store.handoffs:
-            store.handoffs[result.doc_id] = Handoff.from_dict(result.value, path)
-            if result.blob:
-                store.blobs[result.doc_id] = result.blob
+        if want != FINDINGS and not result.findings and result.doc_id not in store.paths:
+            store.paths[result.doc_id] = path
+            if want == MODELS:
+                store.handoffs[result.doc_id] = Handoff.from_dict(result.value, path)
+            else:
+                store.digests[result.doc_id] = result.digest
     for handoff_id, where in ids_seen.items():
         for path in where[1:]:
             position = _Source(path, fast=False).parsed.position(("id",))
@@ -242,9 +267,11 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     for path in selected.feedback:
         result = loader.feedback(path, proper_documents)
         store.findings += result.findings
-        if need_values and not result.findings:
+        if want == MODELS and not result.findings:
             feedback = Feedback.from_dict(result.value, path)
             store.feedback[feedback.handoff_id] = feedback
+        elif want == DIGESTS and not result.findings:
+            store.feedback_digests[result.digest.handoff_id] = result.digest
     if loader.cache:
         loader.cache.save(keep=loader.used if paths is None else None)
     store.findings.sort(key=Finding.sort_key)

@@ -62,7 +62,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(repo):
     repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00", decision_maker="TBD"))
     repo.commit("hand over")
     expected = run_cli(["check"]).stdout
-    for name in ("results", "values"):
+    for name in ("results", "digests", "history", "report"):
         (repo.path / CACHE / f"{name}-v1.marshal").write_bytes(b"\x00garbage" * 100)
     assert run_cli(["check"]).stdout == expected
     (repo.path / CACHE / "results-v1.marshal").write_bytes(b"")
@@ -125,4 +125,4 @@ def test_no_cache_outside_git(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = load_config(tmp_path)
     store = load_store(config, Kinds(config), cache=Cache.for_repository(tmp_path, Kinds(config)))
-    assert H in store.handoffs and not list(tmp_path.rglob("*.marshal"))
+    assert H in store.digests and not list(tmp_path.rglob("*.marshal"))

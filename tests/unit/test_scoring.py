@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from handoff_cli.errors import ConfigError
+from handoff_cli.digest import FeedbackDigest
 from handoff_cli.model import Feedback, Handoff
 from handoff_cli.schemas import Kinds
-from handoff_cli.scoring import (Weights, add_business_days, has_anchor, leniency_offsets, percentile, quality,
-                                 receipt_on_time, shrunk_mean, text_checks)
+from handoff_cli.scoring import (Weights, add_business_days, content_parts, has_anchor, leniency_offsets, percentile,
+                                 quality, receipt_on_time, shrunk_mean, text_checks)
 from handoff_cli.yamlio import parse_text
 from helpers import feedback_document, lead_document, outcome_entry, receipt_entry
 
@@ -19,17 +20,20 @@ LEAD = Kinds().get("lead")
 H = "20261102-aaaaaa"
 
 
-def _handoff(**kwargs) -> Handoff:
-    return Handoff.from_dict(parse_text(lead_document(H, created="2026-11-02T09:00:00+09:00", **kwargs)).value,
-                             Path("x.yaml"))
+def _content(**kwargs):
+    """The document's own quality parts, for a lead made with `kwargs`."""
+    handoff = Handoff.from_dict(parse_text(lead_document(H, created="2026-11-02T09:00:00+09:00", **kwargs)).value,
+                                Path("x.yaml"))
+    return content_parts(handoff, LEAD)
 
 
-def _feedback(*entries) -> Feedback:
-    return Feedback.from_dict(parse_text(feedback_document(H, list(entries))).value, Path("x.feedback.yaml"))
+def _feedback(*entries) -> FeedbackDigest:
+    return FeedbackDigest.of(Feedback.from_dict(parse_text(feedback_document(H, list(entries))).value,
+                                                Path("x.feedback.yaml")))
 
 
 def test_quality_parts_for_a_minimal_lead_without_feedback():
-    score = quality(_handoff(decision_maker="Mark"), LEAD, None, weights=Weights())
+    score = quality(_content(decision_maker="Mark"), None, weights=Weights())
     parts = {p.name: p for p in score.parts}
     assert parts["required"].value == 1.0
     assert parts["recommended"].value == 0.0
@@ -48,7 +52,7 @@ def test_open_questions_count_half_and_actions_count():
     extra = ("next_actions:\n  - what: Invite the CFO\n    owner: Bob\n    due: 2026-11-20\n"
              "contingencies:\n  - if: CFO absent\n    then: send a one-page summary\n"
              "open_questions:\n  - budget period\n  - competitors\n")
-    parts = {p.name: p for p in quality(_handoff(extra=extra), LEAD, None, weights=Weights()).parts}
+    parts = {p.name: p for p in quality(_content(extra=extra), None, weights=Weights()).parts}
     assert parts["recommended"].value == pytest.approx(1 / 11)
     assert "+ 2 open questions at half" in parts["recommended"].detail
     assert parts["actionability"].value == 1.0
@@ -57,7 +61,7 @@ def test_open_questions_count_half_and_actions_count():
 def test_rating_leniency_rework_and_final():
     feedback = _feedback(receipt_entry("2026-11-02T12:00:00+09:00"),
                          outcome_entry("2026-11-04T12:00:00+09:00", rating=5, missing_fields="[decision_maker]"))
-    score = quality(_handoff(), LEAD, feedback, weights=Weights(), leniency=0.5,
+    score = quality(_content(), feedback, weights=Weights(), leniency=0.5,
                     rework_fields=[("decision_maker",)], supplied_late={"decision_maker"})
     parts = {p.name: p for p in score.parts}
     assert parts["rating"].value == pytest.approx((4.5 - 1) / 4)
@@ -70,8 +74,8 @@ def test_rating_leniency_rework_and_final():
 def test_rejection_penalty():
     rejected = receipt_entry("2026-11-02T12:00:00+09:00", decision="rejected").replace(
         "    synthesis: Second offer wanted; CFO decides; renewal 2026-12-01\n", "    rejection_reason: clerical\n")
-    plain = quality(_handoff(), LEAD, None, weights=Weights())
-    penalised = quality(_handoff(), LEAD, _feedback(rejected), weights=Weights())
+    plain = quality(_content(), None, weights=Weights())
+    penalised = quality(_content(), _feedback(rejected), weights=Weights())
     assert penalised.penalty == 20 and penalised.total == plain.total - 20
 
 

@@ -1,0 +1,108 @@
+"""Digests: what `list`, `show` and `report` need of a handoff and of its feedback, without
+the document.
+
+A digest is computed once per git blob and cached, so commands over tens of thousands of
+handoffs hold small records, not parsed documents. Records are plain tuples (marshal-able).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handoff_cli.model import Feedback, Handoff, Person
+from handoff_cli.schemas import Kind
+from handoff_cli.scoring import ContentParts, content_parts
+
+
+def _person(record) -> Person:
+    return Person(*record)
+
+
+def _person_record(person: Person) -> tuple:
+    return (person.name, person.email, person.team)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffDigest:
+    id: str
+    kind: str
+    title: str
+    created: str
+    sender: Person
+    receiver: Person
+    safety_issue: bool
+    content: ContentParts  # the quality parts that depend on the document alone
+
+    @classmethod
+    def of(cls, handoff: Handoff, kind: Kind) -> "HandoffDigest":
+        return cls(handoff.id, handoff.kind, handoff.title, handoff.created, handoff.sender, handoff.receiver,
+                   handoff.safety_issue, content_parts(handoff, kind))
+
+    def record(self) -> tuple:
+        return (self.id, self.kind, self.title, self.created, _person_record(self.sender),
+                _person_record(self.receiver), self.safety_issue, self.content)
+
+    @classmethod
+    def from_record(cls, record: tuple) -> "HandoffDigest":
+        handoff_id, kind, title, created, sender, receiver, safety, content = record
+        return cls(handoff_id, kind, title, created, _person(sender), _person(receiver), safety,
+                   tuple(tuple(part) for part in content))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackDigest:
+    handoff_id: str
+    received_at: str | None  # the first receipt entry's typed time
+    outcome_at: str | None  # the first outcome entry's typed time
+    receipt: bool
+    decision: str | None  # of the latest receipt
+    rejection_reason: str | None
+    outcome: str | None  # of the newest outcome entry: the current state
+    rating: int | None
+    missing_fields: tuple[str, ...]
+    reason: str | None
+    authors: tuple[Person, ...]  # who wrote each entry
+
+    @classmethod
+    def of(cls, feedback: Feedback) -> "FeedbackDigest":
+        first = {}
+        for entry in feedback.entries:
+            first.setdefault(entry.phase, entry.at)
+        receipt, outcome = feedback.latest_receipt, feedback.outcome
+        rating = outcome.get("rating") if outcome else None
+        return cls(
+            feedback.handoff_id, first.get("receipt"), first.get("outcome"), receipt is not None,
+            receipt.get("decision") if receipt else None, receipt.get("rejection_reason") if receipt else None,
+            outcome.get("outcome") if outcome else None,
+            rating if isinstance(rating, int) and not isinstance(rating, bool) else None,
+            tuple(outcome.get("missing_fields") or ()) if outcome else (),
+            outcome.get("reason") if outcome else None,
+            tuple(entry.by for entry in feedback.entries))
+
+    @property
+    def final(self) -> bool:
+        """An outcome has arrived."""
+        return self.outcome_at is not None
+
+    @property
+    def state(self) -> str:
+        """'none' (awaiting receipt), 'rejected', 'received' (awaiting outcome) or 'done'."""
+        if self.final:
+            return "done"
+        if self.decision == "rejected":
+            return "rejected"
+        return "received" if self.receipt else "none"
+
+    def record(self) -> tuple:
+        return (self.handoff_id, self.received_at, self.outcome_at, self.receipt, self.decision,
+                self.rejection_reason, self.outcome, self.rating, self.missing_fields, self.reason,
+                tuple(_person_record(p) for p in self.authors))
+
+    @classmethod
+    def from_record(cls, record: tuple) -> "FeedbackDigest":
+        *head, missing, reason, authors = record
+        return cls(*head, tuple(missing), reason, tuple(_person(p) for p in authors))
+
+
+def feedback_state(feedback: FeedbackDigest | None) -> str:
+    return feedback.state if feedback else "none"
