@@ -6,18 +6,18 @@ has changed (same HEAD, a clean working tree, same configuration and version).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import subprocess
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from handoff_cli.cache import Cache
 from handoff_cli.config import Config
-from handoff_cli.digest import FeedbackDigest, HandoffDigest
-from handoff_cli.history import History, read_history
+from handoff_cli.digest import FeedbackDigest, HandoffDigest, person_from_record, person_record
+from handoff_cli.history import History, start_history
 from handoff_cli.model import Person
 from handoff_cli.schemas import Kinds, parse_datetime
 from handoff_cli.scoring import (Quality, Weights, leniency_offsets, outcome_due, quality, receipt_due,
@@ -46,7 +46,7 @@ class Assessment:
     disagreements: tuple[str, ...]
     receipt_due: date
     outcome_due: date
-    score: str  # the score record as JSON text
+    score: bytes  # the score record as JSON (UTF-8), written out as it is
     timed_now: bool = False  # a time stands in for "now": git does not have the commit yet
     # derived once here, as every table asks for them
     final: bool = field(init=False)  # an outcome has arrived
@@ -80,36 +80,21 @@ class Assessment:
         return json.loads(self.score)
 
     def record(self) -> tuple:
-        """Plain values, for the cache."""
-        return (self.id, self.kind, self.title, _person_record(self.sender), _person_record(self.receiver),
+        """Plain values, for the cache (the score is kept apart: see `survey`)."""
+        return (self.id, self.kind, self.title, person_record(self.sender), person_record(self.receiver),
                 self.safety_issue, self.feedback.record() if self.feedback else None, self.handed_at.isoformat(),
                 self.handed_source, _iso(self.received_at), _iso(self.feedback_at), self.quality,
                 self.feedback_by_other, self.disagreements, self.receipt_due.toordinal(),
-                self.outcome_due.toordinal(), self.score)
+                self.outcome_due.toordinal())
 
     @classmethod
-    def from_record(cls, record: tuple) -> "Assessment":
+    def from_record(cls, record: tuple, score: bytes) -> "Assessment":
         (handoff_id, kind, title, sender, receiver, safety, feedback, handed_at, source, received_at, feedback_at,
-         total, by_other, disagreements, receipt_day, outcome_day, score) = record
-        return cls(handoff_id, kind, title, _person(sender), _person(receiver), safety,
+         total, by_other, disagreements, receipt_day, outcome_day) = record
+        return cls(handoff_id, kind, title, person_from_record(sender), person_from_record(receiver), safety,
                    FeedbackDigest.from_record(feedback) if feedback else None, datetime.fromisoformat(handed_at),
                    source, _from_iso(received_at), _from_iso(feedback_at), total, by_other, tuple(disagreements),
                    date.fromordinal(receipt_day), date.fromordinal(outcome_day), score)
-
-
-_people: dict[tuple, Person] = {}
-
-
-def _person(record: tuple) -> Person:
-    """One Person object per distinct person (a report has thousands of handoffs, dozens of people)."""
-    person = _people.get(record)
-    if person is None:
-        person = _people[record] = Person(*record)
-    return person
-
-
-def _person_record(person: Person) -> tuple:
-    return (person.name, person.email, person.team)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -171,7 +156,8 @@ def assess(store: Store, history: History, *, weights: Weights, as_of: datetime)
             handoff.id, handoff.kind, handoff.title, handoff.sender, handoff.receiver, handoff.safety_issue,
             feedback, handed_at, source, received_at, feedback_at, score.total, by_other, tuple(disagreements),
             receipt_due(handed_at), outcome_due(handed_at, due_days),
-            json.dumps(record, ensure_ascii=False, separators=(",", ":")), timed_now or received_now or feedback_now))
+            json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
+            timed_now or received_now or feedback_now))
     return result
 
 
@@ -224,26 +210,50 @@ class Survey:
 
 
 SNAPSHOT = "report"
+SNAPSHOT_FORMAT = 3  # the layout of the records below; part of the key
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
-    """Every handoff's assessment; the caller saves the cache."""
+    """Every handoff's assessment; the caller saves the cache.
+
+    Memory stays in proportion to the assessments: each cache part is written and let go
+    as soon as it is complete, and the collector is paused (these objects form no cycles,
+    and scanning hundreds of thousands of them again and again costs more than the work).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _survey(config, kinds, cache, weights=weights, as_of=as_of)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
     key = _snapshot_key(config, cache)
     if key is not None:
         stored = cache.part(SNAPSHOT).get("snapshot")
-        if stored is not None and stored[0] == key:
-            _, records, history_state, files_with_findings = stored
-            return Survey([Assessment.from_record(r) for r in records], HistoryState(*history_state),
-                          files_with_findings, from_snapshot=True)
-    history_reader = in_background(read_history, config.root, config.dir, cache)  # git works on another core
+        cache.flush(SNAPSHOT)
+        if isinstance(stored, tuple) and len(stored) == 5 and stored[0] == key:
+            _, records, scores, history_state, files_with_findings = stored
+            assessments = [Assessment.from_record(record, score) for record, score in zip(records, scores)]
+            return Survey(assessments, HistoryState(*history_state), files_with_findings, from_snapshot=True)
+    history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
     store = load_store(config, kinds, cache=cache, want=DIGESTS)
+    for part in ("results", "digests"):
+        cache.flush(part)
     history = history_reader()
+    cache.flush("history")
     assessments = assess(store, history, weights=weights, as_of=as_of)
     state = HistoryState(history.available, history.shallow, history.reason)
+    files_with_findings = store.files_with_findings
+    del store, history
     if key is not None and not any(a.timed_now for a in assessments):
-        cache.put(SNAPSHOT, "snapshot", (key, [a.record() for a in assessments],
-                                         (state.available, state.shallow, state.reason), store.files_with_findings))
-    return Survey(assessments, state, store.files_with_findings)
+        cache.replace(SNAPSHOT, {"snapshot": (
+            key, [a.record() for a in assessments], [a.score for a in assessments],
+            (state.available, state.shallow, state.reason), files_with_findings)})
+        cache.flush(SNAPSHOT)
+    return Survey(assessments, state, files_with_findings)
 
 
 def _snapshot_key(config: Config, cache: Cache) -> str | None:
@@ -264,28 +274,5 @@ def _snapshot_key(config: Config, cache: Cache) -> str | None:
         return None
     if head.returncode or status.returncode or status_out:
         return None
-    facts = f"{cache.stamp}\0{config!r}\0{head_out.decode('utf-8', 'replace')}"
+    facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{head_out.decode('utf-8', 'replace')}"
     return hashlib.sha1(facts.encode()).hexdigest()
-
-
-def in_background(function, *args):
-    """Start `function(*args)` in a thread; the returned callable waits and gives its result
-    (or raises its exception)."""
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as error:  # handed to the caller, who raises it
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
-
-    return result

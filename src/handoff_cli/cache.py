@@ -1,10 +1,10 @@
 """A cache of validated documents under `.git/handoff/cache/`, keyed by git blob id.
 
 One file per part, so that each command loads only what it needs:
-  results-v1.marshal  path+blob -> (findings, kind, id) for every clean tracked file (all)
-  digests-v1.marshal  blob -> the digest of a valid document or feedback file (list, show, report)
-  history-v1.marshal  the timelines and the HEAD they describe (show, report)
-  report-v1.marshal   the last join of digests and timelines, and what it depended on (show, report)
+  results-v2.marshal  path+blob -> (findings, kind, id) for every clean tracked file (all)
+  digests-v2.marshal  blob -> the digest of a valid document or feedback file (list, show, report)
+  history-v2.marshal  the timelines and the HEAD they describe (show, report)
+  report-v2.marshal   the last join of digests and timelines, and what it depended on (show, report)
 
 Blob ids come from the index (`git ls-files -s`); files that differ from the index
 (`git ls-files -m -o`) are always read afresh. The cache is only an optimisation:
@@ -27,7 +27,7 @@ from handoff_cli.config import git_dir
 from handoff_cli.messages import language
 from handoff_cli.schemas import builtin_schema
 
-FORMAT = 1
+FORMAT = 2  # the layout of every part; files of other formats are removed when a part is written
 
 
 def clean_blob_ids(root: Path, relative_dir: str) -> dict[str, str]:
@@ -101,6 +101,12 @@ class Cache:
                 gc.enable()
         return entries if stamp == self.stamp and isinstance(entries, dict) else {}
 
+    def replace(self, name: str, entries: dict) -> None:
+        """Set the whole part, without reading what was there."""
+        if self.folder is not None:
+            self._parts[name] = entries
+            self._dirty.add(name)
+
     def touched(self, name: str) -> None:
         """The part was changed in place (through `part()`): save it."""
         if self.folder is not None:
@@ -113,15 +119,28 @@ class Cache:
 
     def save(self, keep: dict[str, set] | None = None) -> None:
         """Write the parts that changed; `keep` prunes a part to the keys still in use."""
+        for name in sorted(self._dirty):
+            self._write(name, keep.get(name) if keep else None)
+        self._dirty.clear()
+
+    def flush(self, name: str) -> None:
+        """Write the part if it changed, and let go of it: big repositories do not hold every
+        part in memory until the end."""
+        if name in self._dirty:
+            self._write(name, None)
+            self._dirty.discard(name)
+        self._parts.pop(name, None)
+
+    def _write(self, name: str, keep: set | None) -> None:
         if self.folder is None:
             return
-        for name in sorted(self._dirty):
-            entries = self._parts[name]
-            if keep and name in keep:
-                entries = {k: v for k, v in entries.items() if k in keep[name]}
-            try:
-                yamlio.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.marshal",
-                                          marshal.dumps((self.stamp, entries)))
-            except OSError:
-                pass  # a read-only .git: run without a cache
-        self._dirty.clear()
+        entries = self._parts[name]
+        if keep is not None:
+            entries = {k: v for k, v in entries.items() if k in keep}
+        try:
+            yamlio.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.marshal", marshal.dumps((self.stamp, entries)))
+            for stale in self.folder.glob("*.marshal"):
+                if not stale.name.endswith(f"-v{FORMAT}.marshal"):
+                    stale.unlink(missing_ok=True)  # left by an older version
+        except OSError:
+            pass  # a read-only .git: run without a cache

@@ -590,7 +590,8 @@ def report(
                           shrinkage=Weights.from_config(config.scoring).shrinkage, as_of=moment, by=by.value,
                           since=_date_option("--since", since), until=_date_option("--until", until), kind=kind)
     if output_format is TableFormat.json:
-        sys.stdout.write(exports.report_json(result))
+        sys.stdout.flush()
+        sys.stdout.buffer.writelines(exports.report_json(result))
     elif output_format is TableFormat.csv:
         sys.stdout.write(exports.report_csv(result, table.value))
     else:

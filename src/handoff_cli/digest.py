@@ -3,10 +3,12 @@ the document.
 
 A digest is computed once per git blob and cached, so commands over tens of thousands of
 handoffs hold small records, not parsed documents. Records are plain tuples (marshal-able).
+People and the scores' explanations repeat across thousands of handoffs: one object each.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from handoff_cli.model import Feedback, Handoff, Person
@@ -14,12 +16,24 @@ from handoff_cli.schemas import Kind
 from handoff_cli.scoring import ContentParts, content_parts
 
 
-def _person(record) -> Person:
-    return Person(*record)
+_people: dict[tuple, Person] = {}
 
 
-def _person_record(person: Person) -> tuple:
+def person_from_record(record) -> Person:
+    """One Person object per distinct person: thousands of records name a few dozen people."""
+    key = tuple(record)
+    person = _people.get(key)
+    if person is None:
+        person = _people[key] = Person(*key)
+    return person
+
+
+def person_record(person: Person) -> tuple:
     return (person.name, person.email, person.team)
+
+
+def _shared(person: Person) -> Person:
+    return person_from_record(person_record(person))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,17 +49,18 @@ class HandoffDigest:
 
     @classmethod
     def of(cls, handoff: Handoff, kind: Kind) -> "HandoffDigest":
-        return cls(handoff.id, handoff.kind, handoff.title, handoff.created, handoff.sender, handoff.receiver,
-                   handoff.safety_issue, content_parts(handoff, kind))
+        content = tuple((name, value, sys.intern(detail)) for name, value, detail in content_parts(handoff, kind))
+        return cls(handoff.id, sys.intern(handoff.kind), handoff.title, handoff.created, _shared(handoff.sender),
+                   _shared(handoff.receiver), handoff.safety_issue, content)
 
     def record(self) -> tuple:
-        return (self.id, self.kind, self.title, self.created, _person_record(self.sender),
-                _person_record(self.receiver), self.safety_issue, self.content)
+        return (self.id, self.kind, self.title, self.created, person_record(self.sender),
+                person_record(self.receiver), self.safety_issue, self.content)
 
     @classmethod
     def from_record(cls, record: tuple) -> "HandoffDigest":
         handoff_id, kind, title, created, sender, receiver, safety, content = record
-        return cls(handoff_id, kind, title, created, _person(sender), _person(receiver), safety,
+        return cls(handoff_id, kind, title, created, person_from_record(sender), person_from_record(receiver), safety,
                    tuple(tuple(part) for part in content))
 
 
@@ -77,7 +92,7 @@ class FeedbackDigest:
             rating if isinstance(rating, int) and not isinstance(rating, bool) else None,
             tuple(outcome.get("missing_fields") or ()) if outcome else (),
             outcome.get("reason") if outcome else None,
-            tuple(entry.by for entry in feedback.entries))
+            tuple(_shared(entry.by) for entry in feedback.entries))
 
     @property
     def final(self) -> bool:
@@ -96,12 +111,12 @@ class FeedbackDigest:
     def record(self) -> tuple:
         return (self.handoff_id, self.received_at, self.outcome_at, self.receipt, self.decision,
                 self.rejection_reason, self.outcome, self.rating, self.missing_fields, self.reason,
-                tuple(_person_record(p) for p in self.authors))
+                tuple(person_record(p) for p in self.authors))
 
     @classmethod
     def from_record(cls, record: tuple) -> "FeedbackDigest":
         *head, missing, reason, authors = record
-        return cls(*head, tuple(missing), reason, tuple(_person(p) for p in authors))
+        return cls(*head, tuple(missing), reason, tuple(person_from_record(p) for p in authors))
 
 
 def feedback_state(feedback: FeedbackDigest | None) -> str:

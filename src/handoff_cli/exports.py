@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -41,11 +41,16 @@ def show_json(view: HandoffView, score: dict | None = None) -> str:
     })
 
 
-def report_json(report: Report) -> str:
-    """Compact JSON (one line): a report carries every handoff's score, and only without
-    indentation does Python use its C encoder."""
+def report_json(report: Report) -> Iterator[bytes]:
+    """Compact JSON (one line), in pieces: a report carries every handoff's score record,
+    which is JSON already and is written as it is rather than joined into one string."""
     head = json.dumps({"format_version": 1, "report": report.as_dict()}, ensure_ascii=False, separators=(",", ":"))
-    return f'{head[:-2]},"scores":[{",".join(report.scores)}]}}}}\n'  # the records are JSON text already
+    yield head[:-2].encode() + b',"scores":['
+    for index, score in enumerate(report.scores):
+        if index:
+            yield b","
+        yield score
+    yield b"]}}\n"
 
 
 def report_csv(report: Report, table: str) -> str:

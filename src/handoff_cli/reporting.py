@@ -171,7 +171,7 @@ class Report:
     best: list[BestRow]
     funnel: list[FunnelRow]
     responsiveness: Responsiveness
-    scores: list[str]  # one JSON text per handoff (see Assessment.score)
+    scores: list[bytes]  # one JSON text (UTF-8) per handoff (see Assessment.score)
     warnings: list[str]
     history: str  # complete | partial (shallow) | unavailable
 

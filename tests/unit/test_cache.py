@@ -29,7 +29,7 @@ def test_same_results_with_and_without_the_cache(examples_repo):
     examples_repo.commit("examples", date="2026-11-01T10:00:00+09:00")
     examples_repo.write("handoffs/2026/11/21/20261121-broken.yaml", "id: [\n")  # one finding, untracked
     cold = _outputs()
-    assert (examples_repo.path / CACHE / "results-v1.marshal").exists()
+    assert (examples_repo.path / CACHE / "results-v2.marshal").exists()
     warm = _outputs()
     assert warm == cold
     for name in os.listdir(examples_repo.path / CACHE):
@@ -63,13 +63,13 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(repo):
     repo.commit("hand over")
     expected = run_cli(["check"]).stdout
     for name in ("results", "digests", "history", "report"):
-        (repo.path / CACHE / f"{name}-v1.marshal").write_bytes(b"\x00garbage" * 100)
+        (repo.path / CACHE / f"{name}-v2.marshal").write_bytes(b"\x00garbage" * 100)
     assert run_cli(["check"]).stdout == expected
-    (repo.path / CACHE / "results-v1.marshal").write_bytes(b"")
+    (repo.path / CACHE / "results-v2.marshal").write_bytes(b"")
     assert run_cli(["check"]).stdout == expected
     import marshal
 
-    (repo.path / CACHE / "results-v1.marshal").write_bytes(marshal.dumps(("someone else's", {"x": 1})))
+    (repo.path / CACHE / "results-v2.marshal").write_bytes(marshal.dumps(("someone else's", {"x": 1})))
     assert run_cli(["check"]).stdout == expected
 
 
