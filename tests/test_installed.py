@@ -54,3 +54,20 @@ def test_new_then_show_round_trips_japanese(tmp_path):
     assert "「毎朝2時間、同じ数字を打ち直している」" in shown.stdout
     listed = _run(["list", "--format", "csv"], repo.path)
     assert "ACME製作所 生産管理刷新の初回商談" in listed.stdout
+
+
+@pytest.mark.parametrize("command", [["check", "--format", "json"], ["list", "--format", "json"],
+                                     ["report", "--format", "json", "--as-of", "2026-11-20"]])
+def test_worker_processes_give_the_same_results(tmp_path, command):
+    """Big repositories are read by worker processes; HANDOFF_WORKERS forces them on small ones."""
+    repo = make_repo(tmp_path / "r")
+    repo.copy_examples()
+    repo.write("handoffs/2026/11/21/20261121-broken.yaml", "id: [\n")
+    repo.commit("examples", date="2026-11-01T10:00:00+09:00")
+    cache = repo.path / ".git" / "handoff"
+    by_one = _run(command, repo.path, HANDOFF_WORKERS="0")
+    shutil.rmtree(cache)
+    by_two = _run(command, repo.path, HANDOFF_WORKERS="2")
+    assert by_two.returncode == by_one.returncode and by_two.stdout == by_one.stdout
+    assert by_two.stderr == by_one.stderr
+    assert (by_one.returncode == 1) == (command[0] == "check")

@@ -3,7 +3,11 @@ command wants: nothing (`check`), digests (`list`, `show`, `report`) or full mod
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +135,7 @@ class _Loader:
         self.used: dict[str, set] = {"results": set(), "digests": set()}
         self._root = str(config.root) + "/"
         self._documents: dict[Path, _Result] = {}
+        self._feedback: dict[Path, _Result] = {}
 
     def _relative(self, path: Path) -> str:
         """`path` relative to the root, as git names it (a string operation: this runs per file)."""
@@ -171,38 +176,32 @@ class _Loader:
             self.cache.put("digests", blob, result.digest.record())
             self.used["digests"].add(blob)
 
-    def _finish(self, result: _Result, value, make_digest) -> _Result:
-        """Keep what the command wants of a file without findings."""
-        if not result.findings:
-            if self.want == MODELS:
-                result.value = value
-            elif self.want == DIGESTS:
-                result.digest = make_digest(value)
-        return result
-
     def document(self, path: Path) -> _Result:
         if path in self._documents:
             return self._documents[path]
-        relative = self._relative(path)
-        blob = self.blobs.get(relative)
-        key = f"{relative}\0{blob}"
+        key, blob = self._document_key(path)
         result = self._cached(key, blob, path, HandoffDigest)
         if result is None:
-            named = layout.id_from_name(path.name)
-            source = _Source(path, self.fast)
-            findings, kind = source.validated(lambda parsed: validate_handoff(
-                display_path(path), named[0] if named else None, parsed, self.kinds))
-            value = source.parsed.value
-            doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-            result = self._finish(_Result(findings, kind, doc_id), value,
-                                  lambda v: HandoffDigest.of(Handoff.from_dict(v, path), kind))
+            result = _read_document(path, self.kinds, self.fast, self.want)
             self._remember(key, blob, result)
         self._documents[path] = result
         return result
 
-    def feedback(self, path: Path, proper_documents: dict[str, Path]) -> _Result:
+    def _document_key(self, path: Path) -> tuple[str, str | None]:
         relative = self._relative(path)
         blob = self.blobs.get(relative)
+        return f"{relative}\0{blob}", blob
+
+    def _feedback_key(self, path: Path, target_path: Path | None) -> tuple[str, str | None, Kind | None]:
+        relative = self._relative(path)
+        blob = self.blobs.get(relative)
+        target_kind = self.document(target_path).kind if target_path else None
+        key = f"{relative}\0{blob}\0{target_kind.name if target_kind else ''}\0{target_path is not None}"
+        return key, blob, target_kind
+
+    def feedback(self, path: Path, proper_documents: dict[str, Path]) -> _Result:
+        if path in self._feedback:
+            return self._feedback[path]
         stem = layout.id_from_name(path.name)[0]
         # the feedback's findings depend on its handoff's kind: find that first, cheaply
         target_path = proper_documents.get(stem)
@@ -215,17 +214,144 @@ class _Loader:
                 if target_path is None:
                     sibling = path.with_name(target_id + layout.DOCUMENT_SUFFIX)
                     target_path = sibling if sibling.is_file() else None
-        target_kind = self.document(target_path).kind if target_path else None
-        key = f"{relative}\0{blob}\0{target_kind.name if target_kind else ''}\0{target_path is not None}"
+        key, blob, target_kind = self._feedback_key(path, target_path)
         result = None if source is not None else self._cached(key, blob, path, FeedbackDigest)
         if result is None:
-            source = source or _Source(path, self.fast)
-            findings = source.validated(lambda parsed: validate_feedback(
-                display_path(path), stem, parsed, self.kinds, target_kind, target_path is not None))
-            result = self._finish(_Result(findings), source.parsed.value,
-                                  lambda v: FeedbackDigest.of(Feedback.from_dict(v, path)))
+            result = _read_feedback(path, self.kinds, target_kind, target_path is not None, self.fast, self.want,
+                                    source)
             self._remember(key, blob, result)
         return result
+
+    # ------------------------------------------------------------ many files at once
+
+    def prefetch(self, documents: list[Path], feedback: list[Path], proper_documents: dict[str, Path]) -> None:
+        """Read the files the cache does not answer in worker processes, when there are enough
+        of them to pay for the workers' start-up: parsing and validating is CPU work, and the
+        machine has more than one core. Documents first: a feedback file's checks need its
+        handoff's kind."""
+        if self.want == MODELS:
+            return
+        missing = []
+        for path in documents:
+            key, blob = self._document_key(path)
+            cached = self._cached(key, blob, path, HandoffDigest)
+            if cached is None:
+                missing.append(path)
+            else:
+                self._documents[path] = cached
+        workers = _worker_count(len(missing) + len(feedback))
+        if not workers:
+            return
+        try:
+            with _pool(workers) as pool:
+                self._prefetch_in(pool, workers, missing, feedback, proper_documents)
+        except (BrokenProcessPool, OSError):
+            pass  # no workers here (e.g. a script without a main guard): the files are read one by one
+
+    def _prefetch_in(self, pool, workers: int, missing: list[Path], feedback: list[Path],
+                     proper_documents: dict[str, Path]) -> None:
+        jobs = [("document", str(path), None, False) for path in missing]
+        for path, result in zip(missing, _run(pool, self, jobs, workers)):
+            self._remember(*self._document_key(path), result)
+            self._documents[path] = result
+        waiting, jobs = [], []
+        for path in feedback:
+            target_path = proper_documents.get(layout.id_from_name(path.name)[0])
+            if target_path is None:
+                continue  # rare: the sequential path finds its handoff
+            key, blob, target_kind = self._feedback_key(path, target_path)
+            cached = self._cached(key, blob, path, FeedbackDigest)
+            if cached is not None:
+                self._feedback[path] = cached
+                continue
+            waiting.append((path, key, blob))
+            jobs.append(("feedback", str(path), target_kind.name if target_kind else None, True))
+        for (path, key, blob), result in zip(waiting, _run(pool, self, jobs, workers)):
+            self._remember(key, blob, result)
+            self._feedback[path] = result
+
+
+def _keep(result: _Result, value, want: str, make_digest) -> _Result:
+    """Keep what the command wants of a file without findings."""
+    if not result.findings:
+        if want == MODELS:
+            result.value = value
+        elif want == DIGESTS:
+            result.digest = make_digest(value)
+    return result
+
+
+def _read_document(path: Path, kinds: Kinds, fast: bool, want: str) -> _Result:
+    named = layout.id_from_name(path.name)
+    source = _Source(path, fast)
+    findings, kind = source.validated(lambda parsed: validate_handoff(
+        display_path(path), named[0] if named else None, parsed, kinds))
+    value = source.parsed.value
+    doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    return _keep(_Result(findings, kind, doc_id), value, want,
+                 lambda v: HandoffDigest.of(Handoff.from_dict(v, path), kind))
+
+
+def _read_feedback(path: Path, kinds: Kinds, target_kind: Kind | None, target_exists: bool, fast: bool, want: str,
+                   source: _Source | None = None) -> _Result:
+    source = source or _Source(path, fast)
+    stem = layout.id_from_name(path.name)[0]
+    findings = source.validated(lambda parsed: validate_feedback(
+        display_path(path), stem, parsed, kinds, target_kind, target_exists))
+    return _keep(_Result(findings), source.parsed.value, want, lambda v: FeedbackDigest.of(Feedback.from_dict(v, path)))
+
+
+# ---------------------------------------------------------------- worker processes
+
+PARALLEL_FROM = 2000  # files to read before worker processes (about 0.3 s each to start) pay off
+_worker_kinds: dict[str, Kinds] = {}
+
+
+def _worker_count(files: int) -> int:
+    """HANDOFF_WORKERS, when set (0: none); else one per core, up to 4, for enough files."""
+    chosen = os.environ.get("HANDOFF_WORKERS", "").strip()
+    if chosen.isdigit():
+        return int(chosen) if files else 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, 4) if files >= PARALLEL_FROM and cores > 1 else 0
+
+
+def _pool(workers: int):
+    # spawn, not fork: the caller may have threads running (git's log is being spooled)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _run(pool, loader: _Loader, jobs: list[tuple], workers: int) -> list[_Result]:
+    """Each job's result, in order; jobs go out in chunks, results come back as plain values."""
+    if not jobs:
+        return []
+    size = max(50, len(jobs) // (workers * 8))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    settings = (loader.config, loader.kinds.fast, loader.fast, loader.want)
+    results = []
+    for chunk in pool.map(_read_chunk, [(settings, chunk) for chunk in chunks]):
+        for findings, kind_name, doc_id, record, is_feedback in chunk:
+            digest = None if record is None else (FeedbackDigest if is_feedback else HandoffDigest).from_record(record)
+            kind = loader.kinds.get(kind_name) if kind_name else None
+            results.append(_Result(findings, kind, doc_id, digest=digest))
+    return results
+
+
+def _read_chunk(job: tuple) -> list[tuple]:
+    """In a worker: read and validate some files; their results as plain values."""
+    (config, kinds_fast, fast, want), chunk = job
+    kinds = _worker_kinds.setdefault(repr(config), Kinds(config, fast=kinds_fast))
+    out = []
+    for what, path_text, target_kind, target_exists in chunk:
+        path = Path(path_text)
+        if what == "document":
+            result = _read_document(path, kinds, fast, want)
+        else:
+            result = _read_feedback(path, kinds, kinds.get(target_kind) if target_kind else None, target_exists,
+                                    fast, want)
+        out.append((result.findings, result.kind.name if result.kind else None, result.doc_id,
+                    result.digest.record() if result.digest else None, what == "feedback"))
+    return out
 
 
 def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *, fast: bool = True,
@@ -243,6 +369,8 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     for stray in selected.strays:
         store.findings.append(Finding(display_path(stray.path), 1, 1, "", stray.message, "rule.stray"))
     loader = _Loader(config, kinds, fast, cache, want)
+    proper_documents = {layout.id_from_name(p.name)[0]: p for p in everything.documents}
+    loader.prefetch(selected.documents, selected.feedback, proper_documents)
 
     ids_seen: dict[str, list[Path]] = defaultdict(list)
     for path in selected.documents:
@@ -263,7 +391,6 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
                                           t("rule.duplicate_id", id=handoff_id, other=display_path(where[0])),
                                           "rule.duplicate_id"))
 
-    proper_documents = {layout.id_from_name(p.name)[0]: p for p in everything.documents}
     for path in selected.feedback:
         result = loader.feedback(path, proper_documents)
         store.findings += result.findings
