@@ -242,33 +242,36 @@ class _Loader:
         workers = _worker_count(len(missing) + len(feedback))
         if not workers:
             return
+        pool = None
         try:
-            with _pool(workers) as pool:
-                self._prefetch_in(pool, workers, missing, feedback, proper_documents)
+            if missing:
+                pool = _pool(workers)
+                jobs = [("document", str(path), None, False) for path in missing]
+                for path, result in zip(missing, _run(pool, self, jobs, workers)):
+                    self._remember(*self._document_key(path), result)
+                    self._documents[path] = result
+            waiting, jobs = [], []
+            for path in feedback:
+                target_path = proper_documents.get(layout.id_from_name(path.name)[0])
+                if target_path is None:
+                    continue  # rare: the sequential path finds its handoff
+                key, blob, target_kind = self._feedback_key(path, target_path)
+                cached = self._cached(key, blob, path, FeedbackDigest)
+                if cached is not None:
+                    self._feedback[path] = cached
+                    continue
+                waiting.append((path, key, blob))
+                jobs.append(("feedback", str(path), target_kind.name if target_kind else None, True))
+            if jobs and _worker_count(len(jobs)):
+                pool = pool or _pool(workers)
+                for (path, key, blob), result in zip(waiting, _run(pool, self, jobs, workers)):
+                    self._remember(key, blob, result)
+                    self._feedback[path] = result
         except (BrokenProcessPool, OSError):
-            pass  # no workers here (e.g. a script without a main guard): the files are read one by one
-
-    def _prefetch_in(self, pool, workers: int, missing: list[Path], feedback: list[Path],
-                     proper_documents: dict[str, Path]) -> None:
-        jobs = [("document", str(path), None, False) for path in missing]
-        for path, result in zip(missing, _run(pool, self, jobs, workers)):
-            self._remember(*self._document_key(path), result)
-            self._documents[path] = result
-        waiting, jobs = [], []
-        for path in feedback:
-            target_path = proper_documents.get(layout.id_from_name(path.name)[0])
-            if target_path is None:
-                continue  # rare: the sequential path finds its handoff
-            key, blob, target_kind = self._feedback_key(path, target_path)
-            cached = self._cached(key, blob, path, FeedbackDigest)
-            if cached is not None:
-                self._feedback[path] = cached
-                continue
-            waiting.append((path, key, blob))
-            jobs.append(("feedback", str(path), target_kind.name if target_kind else None, True))
-        for (path, key, blob), result in zip(waiting, _run(pool, self, jobs, workers)):
-            self._remember(key, blob, result)
-            self._feedback[path] = result
+            pass  # no workers here (e.g. a script without a main guard): the rest is read one by one
+        finally:
+            if pool is not None:
+                pool.shutdown()
 
 
 def _keep(result: _Result, value, want: str, make_digest) -> _Result:

@@ -126,3 +126,67 @@ def test_no_cache_outside_git(tmp_path, monkeypatch):
     config = load_config(tmp_path)
     store = load_store(config, Kinds(config), cache=Cache.for_repository(tmp_path, Kinds(config)))
     assert H in store.digests and not list(tmp_path.rglob("*.marshal"))
+
+
+def _survey(repo, as_of="2026-11-20T12:00:00+09:00"):
+    from datetime import datetime
+
+    from handoff_cli.assessing import survey
+    from handoff_cli.scoring import Weights
+
+    config = load_config(repo.path)
+    kinds = Kinds(config)
+    cache = Cache.for_repository(repo.path, kinds)
+    result = survey(config, kinds, cache, weights=Weights.from_config(config.scoring),
+                    as_of=datetime.fromisoformat(as_of))
+    cache.save()
+    return result
+
+
+def _report(as_of="2026-11-20"):
+    result = run_cli(["report", "--format", "json", "--as-of", as_of])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["report"]
+
+
+def test_report_reuses_the_last_join_until_anything_changes(repo, monkeypatch):
+    monkeypatch.chdir(repo.path)
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("hand over", date="2026-11-02T10:00:00+09:00")
+    assert not _survey(repo).from_snapshot
+    again = _survey(repo)
+    assert again.from_snapshot and [a.id for a in again.assessments] == [H]
+    first = _report()
+    assert _report() == first
+
+    # ages and overdue are computed at each run, also from the snapshot
+    later = _report("2026-12-20")
+    assert later["pending"][0]["age_days"] == first["pending"][0]["age_days"] + 30
+
+    # a new commit: read again (only what changed), and the new state shows
+    repo.write(f"handoffs/2026/11/02/{H}.feedback.yaml",
+               feedback_document(H, [receipt_entry("2026-11-02T15:00:00+09:00")]))
+    repo.commit("receipt", author=BOB, date="2026-11-02T16:00:00+09:00")
+    assert not _survey(repo).from_snapshot
+    assert _report()["pending"][0]["awaiting"] == "outcome"
+    assert _survey(repo).from_snapshot
+
+    # anything under the handoffs folder that differs from HEAD: not reused
+    repo.write("handoffs/2026/11/21/20261121-broken.yaml", "id: [\n")
+    assert not _survey(repo).from_snapshot and not _survey(repo).from_snapshot
+    (repo.path / "handoffs/2026/11/21/20261121-broken.yaml").unlink()
+    assert _survey(repo).from_snapshot  # back to HEAD's state: the join saved for it stands
+
+    # the configuration is part of what the join depends on
+    repo.write(".handoff.yaml", "version: 1\nfeedback_due_days: 10\n")
+    assert not _survey(repo).from_snapshot
+    assert _report()["pending"][0]["due"] == "2026-11-12"
+
+
+def test_files_of_an_older_cache_format_are_removed(repo):
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("hand over")
+    (repo.path / CACHE).mkdir(parents=True)
+    (repo.path / CACHE / "values-v1.marshal").write_bytes(b"old")
+    assert run_cli(["check"]).exit_code == 0
+    assert sorted(os.listdir(repo.path / CACHE)) == ["results-v2.marshal"]
