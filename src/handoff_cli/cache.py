@@ -107,11 +107,6 @@ class Cache:
             self._parts[name] = entries
             self._dirty.add(name)
 
-    def touched(self, name: str) -> None:
-        """The part was changed in place (through `part()`): save it."""
-        if self.folder is not None:
-            self._dirty.add(name)
-
     def put(self, name: str, key, value) -> None:
         if self.folder is not None:
             self.part(name)[key] = value
