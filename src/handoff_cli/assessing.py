@@ -10,7 +10,6 @@ import gc
 import hashlib
 import json
 import subprocess
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -239,9 +238,7 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
             _, records, scores, history_state, files_with_findings = stored
             assessments = [Assessment.from_record(record, score) for record, score in zip(records, scores)]
             return Survey(assessments, HistoryState(*history_state), files_with_findings, from_snapshot=True)
-    # git walks the log on one core while worker processes read files; once git is done, a
-    # thread reads the log while this one gathers the workers' results
-    history_reader = in_background(start_history(config.root, config.dir, cache))
+    history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
     store = load_store(config, kinds, cache=cache, want=DIGESTS)
     for part in ("results", "digests"):
         cache.flush(part)
@@ -279,26 +276,3 @@ def _snapshot_key(config: Config, cache: Cache) -> str | None:
         return None
     facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{head_out.decode('utf-8', 'replace')}"
     return hashlib.sha1(facts.encode()).hexdigest()
-
-
-def in_background(function):
-    """Start `function()` in a thread; the returned callable waits and gives its result (or
-    raises its exception)."""
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function()
-        except BaseException as error:  # handed to the caller, who raises it
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
-
-    return result
