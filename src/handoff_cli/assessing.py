@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
+import os
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,7 +48,7 @@ class Assessment:
     disagreements: tuple[str, ...]
     receipt_due: date
     outcome_due: date
-    score: bytes  # the score record as JSON (UTF-8), written out as it is
+    score: bytes | memoryview  # the score record as JSON (UTF-8), written out as it is
     timed_now: bool = False  # a time stands in for "now": git does not have the commit yet
     # derived once here, as every table asks for them
     final: bool = field(init=False)  # an outcome has arrived
@@ -77,7 +79,7 @@ class Assessment:
         return as_of.date() > (self.receipt_due if awaiting == "receipt" else self.outcome_due)
 
     def score_record(self) -> dict:
-        return json.loads(self.score)
+        return json.loads(bytes(self.score))
 
     def record(self) -> tuple:
         """Plain values, for the cache (the score is kept apart: see `survey`)."""
@@ -88,7 +90,7 @@ class Assessment:
                 self.outcome_due.toordinal())
 
     @classmethod
-    def from_record(cls, record: tuple, score: bytes) -> "Assessment":
+    def from_record(cls, record: tuple, score: bytes | memoryview) -> "Assessment":
         (handoff_id, kind, title, sender, receiver, safety, feedback, handed_at, source, received_at, feedback_at,
          total, by_other, disagreements, receipt_day, outcome_day) = record
         return cls(handoff_id, kind, title, person_from_record(sender), person_from_record(receiver), safety,
@@ -210,7 +212,7 @@ class Survey:
 
 
 SNAPSHOT = "report"
-SNAPSHOT_FORMAT = 3  # the layout of the records below; part of the key
+SNAPSHOT_FORMAT = 4  # the layout of the records below; part of the key
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
@@ -234,9 +236,13 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     if key is not None:
         stored = cache.part(SNAPSHOT).get("snapshot")
         cache.flush(SNAPSHOT)
-        if isinstance(stored, tuple) and len(stored) == 5 and stored[0] == key:
-            _, records, scores, history_state, files_with_findings = stored
-            assessments = [Assessment.from_record(record, score) for record, score in zip(records, scores)]
+        blob = cache.read_blob(SNAPSHOT) if isinstance(stored, tuple) and len(stored) == 6 and stored[0] == key else None
+        if blob is not None and blob.startswith(stored[1]):  # the scores written with these records
+            _, token, records, lengths, history_state, files_with_findings = stored
+            view, start, assessments = memoryview(blob), len(token), []
+            for record, length in zip(records, lengths):
+                assessments.append(Assessment.from_record(record, view[start:start + length]))
+                start += length
             return Survey(assessments, HistoryState(*history_state), files_with_findings, from_snapshot=True)
     history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
     store = load_store(config, kinds, cache=cache, want=DIGESTS)
@@ -249,8 +255,10 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     files_with_findings = store.files_with_findings
     del store, history
     if key is not None and not any(a.timed_now for a in assessments):
+        token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
+        cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a in assessments)))
         cache.replace(SNAPSHOT, {"snapshot": (
-            key, [a.record() for a in assessments], [a.score for a in assessments],
+            key, token, [a.record() for a in assessments], [len(a.score) for a in assessments],
             (state.available, state.shallow, state.reason), files_with_findings)})
         cache.flush(SNAPSHOT)
     return Survey(assessments, state, files_with_findings)

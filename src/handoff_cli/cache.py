@@ -5,6 +5,7 @@ One file per part, so that each command loads only what it needs:
   digests-v2.marshal  blob -> the digest of a valid document or feedback file (list, show, report)
   history-v2.marshal  the timelines and the HEAD they describe (show, report)
   report-v2.marshal   the last join of digests and timelines, and what it depended on (show, report)
+  report-v2.bin       that join's score records, JSON one after another (report-v2.marshal has their lengths)
 
 Blob ids come from the index (`git ls-files -s`); files that differ from the index
 (`git ls-files -m -o`) are always read afresh. The cache is only an optimisation:
@@ -20,6 +21,7 @@ import hashlib
 import json
 import marshal
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 from handoff_cli import __version__, yamlio
@@ -101,6 +103,23 @@ class Cache:
                 gc.enable()
         return entries if stamp == self.stamp and isinstance(entries, dict) else {}
 
+    def write_blob(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Raw bytes beside the parts (`name`-vN.bin), written piece by piece: no copy of the whole."""
+        if self.folder is None:
+            return
+        try:
+            yamlio.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.bin", chunks)
+        except OSError:
+            pass
+
+    def read_blob(self, name: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / f"{name}-v{FORMAT}.bin").read_bytes()
+        except OSError:
+            return None
+
     def replace(self, name: str, entries: dict) -> None:
         """Set the whole part, without reading what was there."""
         if self.folder is not None:
@@ -134,8 +153,8 @@ class Cache:
             entries = {k: v for k, v in entries.items() if k in keep}
         try:
             yamlio.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.marshal", marshal.dumps((self.stamp, entries)))
-            for stale in self.folder.glob("*.marshal"):
-                if not stale.name.endswith(f"-v{FORMAT}.marshal"):
+            for stale in self.folder.iterdir():
+                if stale.suffix in (".marshal", ".bin") and f"-v{FORMAT}." not in stale.name:
                     stale.unlink(missing_ok=True)  # left by an older version
         except OSError:
             pass  # a read-only .git: run without a cache

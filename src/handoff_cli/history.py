@@ -123,23 +123,33 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     processes = 2
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
     pathspec = f"{prefix}/{handoffs_dir}" if prefix != "." else handoffs_dir
-    reused, since = None, None
+    reusing, since = False, None
     state = cache.part("history").get("state") if cache is not None and cache.enabled else None
     if head and state and state[0] == pathspec and state[2] == shallow:
         cached_head = state[1]
         if cached_head == head:
-            reused, since = state[3], head
+            reusing, since = True, head
         else:
             processes += 1
             known = repository.execute(["git", "merge-base", "--is-ancestor", cached_head, head],
                                        with_exceptions=False, with_extended_output=True)[0] == 0
             if known:
-                reused, since = state[3], cached_head
+                reusing, since = True, cached_head
+    if state is not None:
+        del state
+        cache.flush("history")  # the cached timelines are read again when needed, not held meanwhile
     log = _start_log(repository, pathspec, since) if head and since != head else None
 
     def finish() -> History:
-        nonlocal processes
-        timelines = _thaw(reused) if reused else {}
+        nonlocal processes, log
+        timelines: dict[str, Timeline] = {}
+        if reusing:
+            state = cache.part("history").get("state")
+            if state and tuple(state[:3]) == (pathspec, since, shallow):
+                timelines = _thaw(state[3])
+            else:  # another process replaced the cache meanwhile: read everything
+                log = _start_log(repository, pathspec, None)
+            del state
         history = History(timelines, shallow=shallow, head=head or None)
         if log is not None:
             processes += 1 + _read_log(repository, log(), timelines)

@@ -171,7 +171,7 @@ class Report:
     best: list[BestRow]
     funnel: list[FunnelRow]
     responsiveness: Responsiveness
-    scores: list[bytes]  # one JSON text (UTF-8) per handoff (see Assessment.score)
+    scores: list[bytes | memoryview]  # one JSON text (UTF-8) per handoff (see Assessment.score)
     warnings: list[str]
     history: str  # complete | partial (shallow) | unavailable
 
@@ -187,7 +187,7 @@ class Report:
         return values
 
     def score_records(self) -> list[dict]:
-        return [json.loads(score) for score in self.scores]
+        return [json.loads(bytes(score)) for score in self.scores]
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -322,14 +323,17 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), exclusive=exclusive)
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """`write_atomic` for bytes."""
+def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False) -> None:
+    """`write_atomic` for bytes, given whole or in pieces (written as they come)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         if exclusive:
