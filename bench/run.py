@@ -5,7 +5,7 @@
     python bench/run.py --sizes 1000 --runs 3 # a quick look
 
 Every figure is the median wall time of `--runs` runs of a fresh process, with the peak
-resident memory of that process (from wait4). "cold" runs start with no cache under
+resident memory of the largest process among it and its children (from wait4). "cold" runs start with no cache under
 .git/handoff; "warm" runs follow a run that filled it.
 """
 
@@ -139,7 +139,7 @@ def write_results(path: Path, sizes: list[dict], start: dict, runs: int) -> None
     lines = ["# Benchmark results", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"{platform.platform()}. Medians of {runs} runs (fewer where noted); peak RSS of the largest process",
-             "(handoff's worker processes, which read files on a cold run, are counted apart: see bench/README.md).",
+             "among the one timed and those it starts (git, handoff's workers): see bench/README.md.",
              "Rerun: see bench/README.md.", "",
              "| N handoffs | commits | files | step | median | peak MB |", "|---:|---:|---:|---|---:|---:|"]
     for r in sizes:

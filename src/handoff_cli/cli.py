@@ -386,9 +386,10 @@ def show(
     out = render.console()
     for renderable in render.show_renderables(view, kinds.get(view.handoff.kind)):
         out.print(renderable)
-    out.print()
-    for renderable in render.explanation_renderables(record):
-        out.print(renderable)
+    if record is not None:
+        out.print()
+        for renderable in render.explanation_renderables(record):
+            out.print(renderable)
 
 
 def _now():
@@ -397,10 +398,12 @@ def _now():
     return datetime.now().astimezone()
 
 
-def _score_record(config, kinds, handoff_id: str) -> dict:
-    """The handoff's scores, which need everyone's (a receiver's leniency is relative)."""
+def _score_record(config, kinds, handoff_id: str) -> dict | None:
+    """The handoff's scores, which need everyone's (a receiver's leniency is relative);
+    None if the report does not count it (another file claims its id first)."""
     assessments = _survey(config, kinds, _cache(config, kinds), _now()).assessments
-    return next(a for a in assessments if a.id == handoff_id).score_record()
+    found = next((a for a in assessments if a.id == handoff_id), None)
+    return found.score_record() if found else None
 
 
 # ---------------------------------------------------------------- schema
