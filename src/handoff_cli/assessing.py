@@ -18,13 +18,16 @@ from datetime import date, datetime, timedelta
 
 from handoff_cli.cache import Cache
 from handoff_cli.config import Config
-from handoff_cli.digest import FeedbackDigest, HandoffDigest, person_from_record, person_record
+from handoff_cli.digest import FeedbackDigest, HandoffDigest, feedback_state, person_from_record, person_record
 from handoff_cli.history import History, start_history
 from handoff_cli.model import Person
 from handoff_cli.schemas import Kinds, parse_datetime
 from handoff_cli.scoring import (Quality, Weights, leniency_offsets, outcome_due, quality, receipt_due,
                                  receipt_on_time)
 from handoff_cli.store import DIGESTS, Store, load_store
+
+
+_AWAITING = {"none": "receipt", "received": "outcome"}  # by feedback state; others await nothing
 
 
 @dataclass(slots=True)
@@ -58,12 +61,8 @@ class Assessment:
     receipt_on_time: bool | None = field(init=False)
 
     def __post_init__(self) -> None:
-        feedback = self.feedback
-        self.final = feedback is not None and feedback.final
-        if self.final or (feedback is not None and feedback.decision == "rejected"):
-            self.awaiting = None
-        else:
-            self.awaiting = "outcome" if feedback is not None and feedback.receipt else "receipt"
+        self.final = self.feedback is not None and self.feedback.final
+        self.awaiting = _AWAITING.get(feedback_state(self.feedback))
         self.receipt_hours = _hours(self.handed_at, self.received_at)
         self.outcome_hours = _hours(self.handed_at, self.feedback_at)
         self.receipt_on_time = None if self.received_at is None else receipt_on_time(self.handed_at, self.received_at)
