@@ -233,45 +233,50 @@ class _Loader:
             return
         missing = []
         for path in documents:
-            key, blob = self._document_key(path)
-            cached = self._cached(key, blob, path, HandoffDigest)
+            cached = self._cached(*self._document_key(path), path, HandoffDigest)
             if cached is None:
                 missing.append(path)
             else:
                 self._documents[path] = cached
-        workers = _worker_count(len(missing) + len(feedback))
+        unread = set(missing)
+        uncached_feedback = []  # with their handoff; those of unread handoffs are looked up later
+        for path in feedback:
+            target_path = proper_documents.get(layout.id_from_name(path.name)[0])
+            if target_path is not None and (target_path in unread or not self._cached_feedback(path, target_path)):
+                uncached_feedback.append((path, target_path))
+        workers = _worker_count(len(missing) + len(uncached_feedback))
         if not workers:
             return
         pool = None
         try:
-            if missing:
-                pool = _pool(workers)
-                jobs = [("document", str(path), None, False) for path in missing]
-                for path, result in zip(missing, _run(pool, self, jobs, workers)):
-                    self._remember(*self._document_key(path), result)
-                    self._documents[path] = result
+            pool = _pool(workers)  # its processes start with the first job
+            jobs = [("document", str(path), None, False) for path in missing]
+            for path, result in zip(missing, _run(pool, self, jobs, workers)):
+                self._remember(*self._document_key(path), result)
+                self._documents[path] = result
             waiting, jobs = [], []
-            for path in feedback:
-                target_path = proper_documents.get(layout.id_from_name(path.name)[0])
-                if target_path is None:
-                    continue  # rare: the sequential path finds its handoff
-                key, blob, target_kind = self._feedback_key(path, target_path)
-                cached = self._cached(key, blob, path, FeedbackDigest)
-                if cached is not None:
-                    self._feedback[path] = cached
+            for path, target_path in uncached_feedback:
+                if target_path in unread and self._cached_feedback(path, target_path):
                     continue
+                key, blob, target_kind = self._feedback_key(path, target_path)
                 waiting.append((path, key, blob))
                 jobs.append(("feedback", str(path), target_kind.name if target_kind else None, True))
-            if jobs and _worker_count(len(jobs)):
-                pool = pool or _pool(workers)
-                for (path, key, blob), result in zip(waiting, _run(pool, self, jobs, workers)):
-                    self._remember(key, blob, result)
-                    self._feedback[path] = result
+            for (path, key, blob), result in zip(waiting, _run(pool, self, jobs, workers)):
+                self._remember(key, blob, result)
+                self._feedback[path] = result
         except (BrokenProcessPool, OSError):
             pass  # no workers here (e.g. a script without a main guard): the rest is read one by one
         finally:
             if pool is not None:
                 pool.shutdown()
+
+    def _cached_feedback(self, path: Path, target_path: Path) -> bool:
+        """Whether the cache answers for this feedback file (the answer is kept)."""
+        key, blob, _ = self._feedback_key(path, target_path)
+        cached = self._cached(key, blob, path, FeedbackDigest)
+        if cached is not None:
+            self._feedback[path] = cached
+        return cached is not None
 
 
 def _keep(result: _Result, value, want: str, make_digest) -> _Result:
