@@ -400,7 +400,7 @@ def _now():
 
 def _score_record(config, kinds, handoff_id: str) -> dict | None:
     """The handoff's scores, which need everyone's (a receiver's leniency is relative);
-    None if the report does not count it (another file claims its id first)."""
+    None if the report does not count it (its file changed between the two reads)."""
     assessments = _survey(config, kinds, _cache(config, kinds), _now()).assessments
     found = next((a for a in assessments if a.id == handoff_id), None)
     return found.score_record() if found else None

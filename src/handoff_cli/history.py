@@ -148,6 +148,8 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
             if state and tuple(state[:3]) == (pathspec, since, shallow):
                 timelines = _thaw(state[3])
             else:  # another process replaced the cache meanwhile: read everything
+                if log is not None:
+                    log().close()  # the log of the new commits alone: its git ends, its file goes
                 log = _start_log(repository, pathspec, None)
             del state
         history = History(timelines, shallow=shallow, head=head or None)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from handoff_cli.cache import Cache
 from handoff_cli.config import load_config
-from handoff_cli.history import read_history
+from handoff_cli.history import read_history, start_history
 from handoff_cli.schemas import Kinds
 from handoff_cli.store import load_store
 from helpers import ALICE, BOB, feedback_document, lead_document, make_repo, receipt_entry, run_cli
@@ -117,6 +117,28 @@ def test_history_reads_only_new_commits_and_detects_rewrites(tmp_path):
     repo.commit("another line of history", date="2026-11-03T10:00:00+09:00")
     rewritten = history()
     assert rewritten.timeline(H).received is None
+
+
+def test_timelines_replaced_by_another_process_meanwhile_are_read_again_in_full(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.commit("hand over", date="2026-11-02T10:00:00+09:00")
+    kinds = Kinds(load_config(repo.path))
+    first = Cache.for_repository(repo.path, kinds)
+    read_history(repo.path, "handoffs", first)
+    first.save()
+    repo.write(f"handoffs/2026/11/02/{H}.feedback.yaml",
+               feedback_document(H, [receipt_entry("2026-11-02T15:00:00+09:00")]))
+    repo.commit("receipt", author=BOB, date="2026-11-02T16:00:00+09:00")
+
+    mine = Cache.for_repository(repo.path, kinds)
+    finish = start_history(repo.path, "handoffs", mine)  # reads the commits since the cached HEAD
+    other = Cache.for_repository(repo.path, kinds)  # another process, meanwhile, leaves other timelines
+    other.put("history", "state", ("handoffs", "0" * 40, False, []))
+    other.save()
+    history = finish()
+    assert history.timeline(H).handed_over.name == ALICE[0]  # not lost with the cache it started from
+    assert history.timeline(H).received.name == BOB[0]
 
 
 def test_no_cache_outside_git(tmp_path, monkeypatch):
