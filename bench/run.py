@@ -5,8 +5,8 @@
     python bench/run.py --sizes 1000 --runs 3 # a quick look
 
 Every figure is the median wall time of `--runs` runs of a fresh process, with the peak
-resident memory of the largest process among it and its children (from wait4). "cold" runs start with no cache under
-.git/handoff; "warm" runs follow a run that filled it.
+resident memory of the largest process among it and its children (from wait4). "cold"
+runs start with no cache under .git/handoff; "warm" runs follow a run that filled it.
 """
 
 from __future__ import annotations
