@@ -127,8 +127,11 @@ def parse_text(text: str) -> ParsedYaml:
         mark = error.problem_mark or error.context_mark
         where = _pos(mark) if mark else Position(1, 1)
         about_control = "control characters" in (error.problem or "")
-        parsed.problems.append((about_control and _control_problem(text))
-                               or YamlProblem(t("yaml.syntax", problem=error.problem or str(error)), where))
+        if "maximum nesting depth" in (error.problem or ""):  # libyaml's own limit (PyYAML >= 6.0.4), far past ours
+            parsed.problems.append(YamlProblem(t("yaml.too_deep", limit=MAX_DEPTH), where))
+        else:
+            parsed.problems.append((about_control and _control_problem(text))
+                                   or YamlProblem(t("yaml.syntax", problem=error.problem or str(error)), where))
     except yaml.YAMLError as error:  # ReaderError: a character YAML does not allow
         parsed.value = None
         where = _line_col(text, getattr(error, "position", 0) or 0)
