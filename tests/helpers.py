@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from handoff_cli.cli import app
+from handoff_cli.app import app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

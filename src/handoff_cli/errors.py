@@ -57,3 +57,21 @@ class EnvironmentProblem(HandoffError):
     """Something about the environment (git, clone depth) prevents the work. Exit 3."""
 
     exit_code = EXIT_ENVIRONMENT
+
+
+class GitError(EnvironmentProblem):
+    """git could not answer (exit 3 unless a subclass says otherwise)."""
+
+
+class GitMissing(GitError):
+    """git is not installed or not on PATH."""
+
+
+class NotARepository(GitError):
+    """The folder is not inside a git repository."""
+
+
+class UnknownRevision(GitError):
+    """A ref given by the user (e.g. `--changed-since main`) does not exist here. Exit 2."""
+
+    exit_code = EXIT_USAGE

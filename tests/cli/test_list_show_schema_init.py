@@ -9,7 +9,7 @@ import json
 import yaml
 from rich.cells import cell_len
 
-from handoff_cli.yamlio import parse_bytes
+from handoff_cli.documents.reading import parse_bytes
 from helpers import make_repo, run_cli
 
 
@@ -132,7 +132,7 @@ def test_help_has_examples():
 def test_schema_is_self_contained_for_other_validators(examples_repo):
     from jsonschema import Draft202012Validator
 
-    from handoff_cli.yamlio import parse_bytes
+    from handoff_cli.documents.reading import parse_bytes
 
     schema = json.loads(run_cli(["schema", "lead"]).stdout)
     assert "\"$ref\": \"urn:" not in json.dumps(schema)  # only its own $id remains

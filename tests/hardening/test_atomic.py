@@ -74,7 +74,7 @@ def test_ctrl_c_during_feedback_keeps_the_answers(tmp_path):
 def test_a_killed_writer_never_leaves_a_half_document(tmp_path):
     target = tmp_path / "doc.yaml"
     target.write_text("old: complete\n", encoding="utf-8")
-    script = ("import sys; from pathlib import Path; from handoff_cli.yamlio import write_atomic\n"
+    script = ("import sys; from pathlib import Path; from handoff_cli.documents.writing import write_atomic\n"
               "write_atomic(Path(sys.argv[1]), 'new: ' + 'x' * 200_000_000 + '\\n')\n")
     for delay in (0.05, 0.2, 0.5):
         process = subprocess.Popen([sys.executable, "-c", script, str(target)])

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handoff_cli.cache import Cache
-from handoff_cli.config import load_config
-from handoff_cli.history import read_history, start_history
-from handoff_cli.schemas import Kinds
-from handoff_cli.store import load_store
+from handoff_cli.store.cache import Cache
+from handoff_cli.documents.config import load_config
+from handoff_cli.history.log import read_history, start_history
+from handoff_cli.rules.kinds import Kinds
+from handoff_cli.store.loader import load_store
 from helpers import ALICE, BOB, feedback_document, lead_document, make_repo, receipt_entry, run_cli
 
 H = "20261102-aaaaaa"
@@ -153,8 +153,8 @@ def test_no_cache_outside_git(tmp_path, monkeypatch):
 def _survey(repo, as_of="2026-11-20T12:00:00+09:00"):
     from datetime import datetime
 
-    from handoff_cli.assessing import survey
-    from handoff_cli.scoring import Weights
+    from handoff_cli.store.survey import survey
+    from handoff_cli.scoring.weights import Weights
 
     config = load_config(repo.path)
     kinds = Kinds(config)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from handoff_cli.schemas import Kinds
-from handoff_cli.validate import validate_handoff
-from handoff_cli.yamlio import parse_bytes
+from handoff_cli.rules.kinds import Kinds
+from handoff_cli.rules.validate import validate_handoff
+from handoff_cli.documents.reading import parse_bytes
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handoff_cli.config import load_config
-from handoff_cli.schemas import Kinds
-from handoff_cli.store import load_store
-from handoff_cli.yamlio import _CONTROL, _RISKY, fast_load, parse_bytes
+from handoff_cli.documents.config import load_config
+from handoff_cli.rules.kinds import Kinds
+from handoff_cli.store.loader import load_store
+from handoff_cli.documents.reading import _CONTROL, _RISKY, fast_load, parse_bytes
 from helpers import EXAMPLES
 
 CASES = Path(__file__).resolve().parents[1] / "cases"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from datetime import datetime
 
-from handoff_cli.history import read_history
+from handoff_cli.history.log import read_history
 from helpers import ALICE, BOB, feedback_document, lead_document, make_repo, outcome_entry, receipt_entry
 
 CAROL = ("Carol Other", "carol@example.com")

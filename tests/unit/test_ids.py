@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from handoff_cli.errors import AmbiguousId, IdNotFound
-from handoff_cli.ids import is_valid_id, new_id, resolve
+from handoff_cli.documents.ids import is_valid_id, new_id, resolve
 
 KNOWN = ["20261120-k3m9qa", "20261120-k3zzzz", "20261121-abc123"]
 

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from handoff_cli.errors import ConfigError
-from handoff_cli.digest import FeedbackDigest
-from handoff_cli.model import Feedback, Handoff
-from handoff_cli.schemas import Kinds
-from handoff_cli.scoring import (Weights, add_business_days, content_parts, has_anchor, leniency_offsets, percentile,
-                                 quality, receipt_on_time, shrunk_mean, text_checks)
-from handoff_cli.yamlio import parse_text
+from handoff_cli.reporting.digests import FeedbackDigest
+from handoff_cli.documents.model import Feedback, Handoff
+from handoff_cli.rules.kinds import Kinds
+from handoff_cli.scoring.leniency import leniency_offsets, shrunk_mean
+from handoff_cli.scoring.quality import content_parts, has_anchor, quality, text_checks
+from handoff_cli.scoring.responsiveness import add_business_days, percentile, receipt_on_time
+from handoff_cli.scoring.weights import Weights
+from handoff_cli.documents.reading import parse_text
 from helpers import feedback_document, lead_document, outcome_entry, receipt_entry
 
 LEAD = Kinds().get("lead")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from handoff_cli import yamlio
-from handoff_cli.yamlio import Position, dump, parse_bytes, parse_text
+from handoff_cli.documents import reading, writing
+from handoff_cli.documents.reading import Position, parse_bytes, parse_text
+from handoff_cli.documents.writing import dump
 
 
 def test_positions_of_keys_and_values():
@@ -62,7 +63,7 @@ def test_encoding_problems():
     assert "byte order mark" in parse_bytes(b"\xef\xbb\xbfa: 1\n").problems[0].message
     bad = parse_bytes(b"a: 1\nb: \xff\n").problems[0]
     assert "not valid UTF-8" in bad.message and bad.position == Position(2, 4)
-    big = parse_bytes(b"a: " + b"x" * (yamlio.MAX_FILE_BYTES + 1))
+    big = parse_bytes(b"a: " + b"x" * (reading.MAX_FILE_BYTES + 1))
     assert "the limit is" in big.problems[0].message
 
 
@@ -85,13 +86,13 @@ def test_dump_then_parse_round_trips_text_exactly(value):
 def test_impossible_dates_are_quoted_so_any_yaml_reader_can_load_them(value):
     import yaml
 
-    text = dump({"v": yamlio.DateText(value)})
+    text = dump({"v": writing.DateText(value)})
     assert text == f"v: '{value}'\n"
     assert yaml.safe_load(text) == {"v": value}
 
 
 def test_dump_writes_unicode_and_date_fields_plainly():
-    text = dump({"title": "株式会社ACME", "created": yamlio.DateText("2026-11-20T14:05:00+09:00"),
+    text = dump({"title": "株式会社ACME", "created": writing.DateText("2026-11-20T14:05:00+09:00"),
                  "note": "2026-11-20", "items": [{"a": 1}]})
     assert text == ("title: 株式会社ACME\ncreated: 2026-11-20T14:05:00+09:00\nnote: '2026-11-20'\n"
                     "items:\n  - a: 1\n")
@@ -99,8 +100,8 @@ def test_dump_writes_unicode_and_date_fields_plainly():
 
 def test_write_atomic_exclusive_refuses_to_replace(tmp_path):
     target = tmp_path / "a" / "doc.yaml"
-    yamlio.write_atomic(target, "one\n", exclusive=True)
+    writing.write_atomic(target, "one\n", exclusive=True)
     with pytest.raises(FileExistsError):
-        yamlio.write_atomic(target, "two\n", exclusive=True)
+        writing.write_atomic(target, "two\n", exclusive=True)
     assert target.read_text() == "one\n"
     assert [p.name for p in target.parent.iterdir()] == ["doc.yaml"]  # no temp file left behind

@@ -1,0 +1,58 @@
+"""The `handoff` command line: the Typer app and its commands (one module each in commands/)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from handoff_cli import __version__
+from handoff_cli.commands import check, demo, feedback, init, new, report, schema, show
+from handoff_cli.commands import list as list_command
+
+app = typer.Typer(
+    name="handoff",
+    help="Structured handoffs between teams, kept as YAML in git.\n\n"
+         "Example: handoff new lead; handoff check; handoff list --pending",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"handoff {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Structured handoffs between teams, kept as YAML in git."""
+
+
+for name, module, command in (
+    ("init", init, init.init_cli),
+    ("new", new, new.new_cli),
+    ("check", check, check.check_cli),
+    ("list", list_command, list_command.list_cli),
+    ("show", show, show.show_cli),
+    ("schema", schema, schema.schema_cli),
+    ("feedback", feedback, feedback.feedback_cli),
+    ("report", report, report.report_cli),
+    ("demo", demo, demo.demo_cli),
+):
+    app.command(name, epilog=module.EPILOG)(command)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""`handoff demo`: a repository with months of history built from the examples, and its report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from handoff_cli.commands.options import handled
+
+EPILOG = "Example: handoff demo, then cd into the printed folder and try `handoff report --by pair`"
+
+
+@handled
+def demo_cli(
+    path: Annotated[Optional[Path], typer.Argument(help="Where to build it (default: a new temporary folder).")] = None,
+) -> None:
+    """Build a demo repository with months of history from the examples, and report on it."""
+    from handoff_cli.commands.report import report
+    from handoff_cli.errors import UserError
+    from handoff_cli.output import renderer
+    from handoff_cli.output.tables import console
+    from handoff_cli.store.demo import build_demo
+
+    if path is not None and path.exists() and any(path.iterdir()):
+        raise UserError(f"{path} is not empty", hint="give a new folder, or none for a temporary one")
+    folder = build_demo(path)
+    result, _ = report(start=folder)
+    renderer("table", "report", sys.stdout).report(result, table="pending", warnings=True)
+    out = console(sys.stdout)
+    out.print()
+    out.print(f"Demo repository: {folder}")
+    out.print(f"Explore it:  cd {folder} && handoff list && handoff show k3m9qa && handoff report --by pair")

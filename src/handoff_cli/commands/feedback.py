@@ -1,0 +1,131 @@
+"""`handoff feedback ID`: the receiver returns the baton (a receipt, later the outcome)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from handoff_cli.commands.options import IdArgument, Yes, handled, load_context, open_cache, shown
+
+EPILOG = ("Examples:\n\n"
+          "  handoff feedback k3m9qa                      (prompts: receipt first, then the outcome)\n\n"
+          "  handoff feedback k3m9qa --receipt --decision accepted --synthesis '決裁は工場長、監査が期限'\n\n"
+          "  handoff feedback k3m9qa --outcome progressing --rating 4 --useful '課題感が的確' "
+          "--missing-field decision_maker")
+
+
+@handled
+def feedback_cli(
+    handoff_id: IdArgument,
+    receipt: Annotated[bool, typer.Option("--receipt", help="Record the receipt (accepted? what you understood).")] = False,
+    decision: Annotated[Optional[str], typer.Option(help="Receipt: accepted, conditional or rejected.")] = None,
+    synthesis: Annotated[Optional[str], typer.Option(help="Receipt: what you understood, in your own words.")] = None,
+    rejection_reason: Annotated[Optional[str], typer.Option(
+        help="Receipt: procedural, clerical or definitional.")] = None,
+    outcome: Annotated[Optional[str], typer.Option(help="Outcome, one of the kind's outcomes.")] = None,
+    rating: Annotated[Optional[int], typer.Option(help="1-5: how well the handoff prepared you.")] = None,
+    useful: Annotated[Optional[str], typer.Option(help="What helped.")] = None,
+    missing: Annotated[Optional[str], typer.Option(help="What was missing.")] = None,
+    missing_field: Annotated[Optional[list[str]], typer.Option(help="A context field that was missing (repeatable).")] = None,
+    wrong_field: Annotated[Optional[list[str]], typer.Option(help="A context field that was wrong (repeatable).")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why, when the outcome is a loss.")] = None,
+    request: Annotated[Optional[str], typer.Option(help="What to do differently next time.")] = None,
+    at: Annotated[Optional[str], typer.Option(help="When it happened (ISO 8601 with offset; default now).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Record feedback although you are not the receiver.")] = False,
+    yes: Yes = False,
+    prompt: Annotated[Optional[bool], typer.Option("--prompt/--no-prompt", help="Force prompting on or off.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue answers kept when prompts were interrupted.")] = False,
+) -> None:
+    """Return the baton: record your receipt or the outcome of a handoff."""
+    from handoff_cli.documents import ids, layout
+    from handoff_cli.documents.feedback_file import make_entry
+    from handoff_cli.documents.model import Person
+    from handoff_cli.errors import InvalidDocument, UserError
+    from handoff_cli.git import Git
+    from handoff_cli.interact import drafts
+    from handoff_cli.interact.draft import read_values_file
+    from handoff_cli.rules.returning import check_author, feedback_phase, missing_flags
+    from handoff_cli.store.loader import MODELS, load_store
+    from handoff_cli.store.writing import append_feedback, now_iso, read_existing
+
+    config, kinds = load_context()
+    resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
+    store = load_store(config, kinds, [layout.document_path(config.handoffs_dir, resolved)],
+                       cache=open_cache(config, kinds), want=MODELS)
+    if store.findings:
+        raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", store.findings)
+    handoff = store.handoffs[resolved]
+    kind = kinds.get(handoff.kind)
+    name, email = Git(config.root).identity()
+    by = Person(name or "", email)
+    check_author(handoff, by, force)
+    existing = read_existing(config.handoffs_dir, resolved, kinds, kind)
+    values = {"decision": decision, "synthesis": synthesis, "rejection_reason": rejection_reason,
+              "outcome": outcome, "rating": rating, "useful": useful, "missing": missing,
+              "missing_fields": list(missing_field or []), "wrong_fields": list(wrong_field or []),
+              "reason": reason, "request": request}
+    draft_name = f"feedback-{resolved}"
+    draft_path = drafts.drafts_dir(config.root) / f"{draft_name}.yaml"
+    if resume:
+        if not draft_path.exists():
+            raise UserError(f"no kept answers for {resolved}", hint="answers are kept when prompts are interrupted")
+        kept = read_values_file(draft_path)
+        values.update({k: v for k, v in (kept.get("values") or {}).items()  # flags given now win
+                       if v not in (None, "", []) and values.get(k) in (None, "", [])})
+        receipt = receipt or kept.get("phase") == "receipt"
+    interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes)
+    asker = _asker() if interactive else None
+
+    def keep(phase: str) -> str:
+        kept = drafts.save_draft(config.root, draft_name, {"handoff": resolved, "phase": phase, "values": values})
+        return f"your answers are kept in {shown(kept)}; continue with: handoff feedback {resolved} --resume"
+
+    phase = feedback_phase(receipt, values, existing.has_receipt)
+    if phase is None:
+        if asker is None:
+            raise UserError(f"{resolved} has no receipt yet: give --receipt --decision … (or the outcome flags)")
+        phase = asker.ask("phase", required=True, choices=["receipt", "outcome"], default="receipt")
+    if asker:
+        try:
+            _ask(asker, phase, values, store, resolved, kind)
+        except (KeyboardInterrupt, EOFError):
+            sys.stderr.write(f"\ninterrupted; {keep(phase)}\n")
+            raise typer.Exit(130) from None
+    else:
+        needed = missing_flags(phase, values, kind)
+        if needed:
+            raise UserError(f"{phase}: missing {', '.join(needed)}",
+                            hint="run on a terminal to be asked, or give the flags")
+    entry = make_entry(phase, at or now_iso(), by, values)
+    try:
+        path = append_feedback(config.root, config.handoffs_dir, handoff, kind, kinds, entry)
+    except InvalidDocument as error:
+        if asker:  # what a person typed is never lost
+            error.note = keep(phase)
+        raise
+    draft_path.unlink(missing_ok=True)
+    sys.stderr.write(f"recorded {phase} for {resolved} in {shown(path)}\n")
+
+
+def _asker():
+    from handoff_cli.i18n import language
+    from handoff_cli.interact.prompts import FeedbackPrompter
+    from handoff_cli.output.tables import console
+
+    return FeedbackPrompter(console(sys.stderr), language() == "ja")
+
+
+def _ask(asker, phase: str, values: dict, store, handoff_id: str, kind) -> None:
+    """A receipt shows the handoff first, then asks; an outcome asks straight away."""
+    if phase == "receipt":
+        from handoff_cli.output.tables import show_renderables
+        from handoff_cli.reporting.lists import handoff_view
+
+        for renderable in show_renderables(handoff_view(store.handoffs[handoff_id], store.feedback.get(handoff_id),
+                                                        kind)):
+            asker.console.print(renderable)
+        asker.receipt(values)
+    else:
+        asker.outcome(values, list(kind.outcomes), list(kind.loss_outcomes), kind.field_names)

@@ -1,0 +1,110 @@
+"""Finding the repository root and reading `.handoff.yaml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handoff_cli.documents import reading
+from handoff_cli.errors import ConfigError
+
+CONFIG_NAME = ".handoff.yaml"
+DEFAULT_DIR = "handoffs"
+DEFAULT_FEEDBACK_DUE_DAYS = 3
+SUPPORTED_VERSIONS = (1,)
+_KNOWN_KEYS = {"version", "dir", "feedback_due_days", "kinds", "scoring"}
+
+DEFAULT_CONFIG_TEXT = """\
+# handoff repository configuration (all keys optional).
+version: 1
+
+# Where handoff documents live: <dir>/<yyyy>/<mm>/<dd>/<id>.yaml
+dir: handoffs
+
+# Feedback (an outcome) is overdue this many days after the handover.
+feedback_due_days: 3
+
+# Custom kinds, or overrides of built-in ones: name -> JSON Schema file.
+# See `handoff schema lead` for a starting point.
+# kinds:
+#   rfq: schemas/rfq.schema.json
+"""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    dir: str = DEFAULT_DIR
+    feedback_due_days: int = DEFAULT_FEEDBACK_DUE_DAYS
+    kinds: dict[str, Path] = field(default_factory=dict)
+    scoring: dict = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def handoffs_dir(self) -> Path:
+        return self.root / self.dir
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding `.handoff.yaml` or `.git`; else `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / ".git").exists():
+            return folder
+    return start
+
+
+def git_dir(root: Path) -> Path | None:
+    """The `.git` folder of the repository holding `root`, or None (none, or a worktree link)."""
+    for folder in (root, *root.parents):
+        candidate = folder / ".git"
+        if candidate.is_dir():
+            return candidate
+        if candidate.exists():
+            return None
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    root = find_root(start or Path.cwd())
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(root=root)
+    parsed = reading.parse_bytes(path.read_bytes())
+    if parsed.problems:
+        problem = parsed.problems[0]
+        raise ConfigError(f"{CONFIG_NAME}:{problem.position.line}:{problem.position.column}: {problem.message}")
+    data = parsed.value
+    if data is None:
+        return Config(root=root, source=path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{CONFIG_NAME}:1:1: expected a mapping of settings",
+                          hint="see `handoff init` for a commented example")
+
+    def fail(key: str, message: str, hint: str | None = None):
+        where = parsed.position((key,))
+        raise ConfigError(f"{CONFIG_NAME}:{where.line}:{where.column}: {key}: {message}", hint=hint)
+
+    unknown = sorted(set(data) - _KNOWN_KEYS)
+    if unknown:
+        fail(unknown[0], "unknown setting", hint="known settings: " + ", ".join(sorted(_KNOWN_KEYS)))
+    version = data.get("version", 1)
+    if version not in SUPPORTED_VERSIONS:
+        fail("version", f"unsupported version {version!r}; this handoff understands version 1",
+             hint="upgrade handoff (pip install -U handoff-cli), or set version: 1")
+    folder = data.get("dir", DEFAULT_DIR)
+    if not isinstance(folder, str) or not folder.strip() or Path(folder).is_absolute() or ".." in Path(folder).parts:
+        fail("dir", "must be a relative folder inside the repository, e.g. handoffs")
+    days = data.get("feedback_due_days", DEFAULT_FEEDBACK_DUE_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        fail("feedback_due_days", "must be a whole number of days, 1 or more")
+    kinds = data.get("kinds") or {}
+    if not isinstance(kinds, dict) or not all(isinstance(v, str) for v in kinds.values()):
+        fail("kinds", "must map kind names to schema files, e.g. rfq: schemas/rfq.schema.json")
+    scoring = data.get("scoring") or {}
+    if not isinstance(scoring, dict):
+        fail("scoring", "must be a mapping of weights")
+    return Config(
+        root=root, dir=folder.strip().rstrip("/"), feedback_due_days=days,
+        kinds={str(name): root / file for name, file in kinds.items()}, scoring=scoring, source=path,
+    )

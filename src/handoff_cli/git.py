@@ -1,0 +1,227 @@
+"""Every call to git: one way to start it, typed errors, shallowness read once.
+
+No other module starts git. Quick questions run to completion (`run`); the history trip
+streams (`start`, `cat_file`). Nothing read from a repository ever becomes part of a
+command line except as a separate argument after the options it belongs to.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from handoff_cli.errors import GitError, GitMissing, NotARepository, UnknownRevision
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished git process: its exit code and output."""
+
+    code: int
+    out: bytes
+    err: bytes
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+    @property
+    def text(self) -> str:
+        return self.out.decode("utf-8", "replace")
+
+
+class Git:
+    """git in the repository (or folder) `root`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # ------------------------------------------------------------ starting git
+
+    def start(self, *args: str, stdin: bool = False, env: dict | None = None) -> subprocess.Popen:
+        """A running `git ARGS` with its output on a pipe (bytes)."""
+        try:
+            return subprocess.Popen(["git", *args], cwd=self.root, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL,
+                                    stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                    env={**os.environ, **env} if env else None)
+        except FileNotFoundError:
+            raise GitMissing("git is not installed (or not on PATH)",
+                             hint="install git, e.g. apt-get install git") from None
+        except OSError as error:
+            raise GitError(f"cannot start git: {error.strerror or error}") from None
+
+    def run(self, *args: str, env: dict | None = None, timeout: float | None = None) -> Done:
+        """`git ARGS` run to the end; never raises for git's own exit code (see `Done.ok`)."""
+        try:
+            done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, stdin=subprocess.DEVNULL,
+                                  env={**os.environ, **env} if env else None, timeout=timeout)
+        except FileNotFoundError:
+            raise GitMissing("git is not installed (or not on PATH)",
+                             hint="install git, e.g. apt-get install git") from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not answer within {timeout:g} s") from None
+        except OSError as error:
+            raise GitError(f"cannot start git: {error.strerror or error}") from None
+        return Done(done.returncode, done.stdout, done.stderr)
+
+    def run_together(self, *commands: Sequence[str]) -> list[Done]:
+        """Several quick `git` commands side by side (each on its own core), in order."""
+        processes = [self.start(*command) for command in commands]
+        results = []
+        for process in processes:
+            out, _ = process.communicate()
+            results.append(Done(process.returncode, out, b""))
+        return results
+
+    # ------------------------------------------------------------ the repository
+
+    @cached_property
+    def _top_and_shallow(self) -> tuple[Path, bool] | None:
+        done = self.run("rev-parse", "--show-toplevel", "--is-shallow-repository")
+        lines = done.text.split("\n")
+        if not done.ok or len(lines) < 2:
+            return None
+        return Path(lines[0]), lines[1].strip() == "true"
+
+    @property
+    def is_repository(self) -> bool:
+        return self._top_and_shallow is not None
+
+    @property
+    def toplevel(self) -> Path:
+        if self._top_and_shallow is None:
+            raise NotARepository(f"{self.root} is not inside a git repository",
+                                 hint="run `git init`, or cd into your repository")
+        return self._top_and_shallow[0]
+
+    @property
+    def shallow(self) -> bool:
+        """Whether this is a shallow clone (history before the graft is missing); asked once."""
+        return self._top_and_shallow is not None and self._top_and_shallow[1]
+
+    def head(self) -> str | None:
+        """The commit HEAD names, or None before the first commit."""
+        done = self.run("rev-parse", "--verify", "-q", "HEAD")
+        return done.text.strip() or None if done.ok else None
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self.run("merge-base", "--is-ancestor", older, newer).ok
+
+    def identity(self) -> tuple[str | None, str | None]:
+        """(user.name, user.email) as git would commit with them; None where unset."""
+        def get(key: str) -> str | None:
+            try:
+                return self.run("config", "--get", key, timeout=10).text.strip() or None
+            except GitError:
+                return None
+
+        return get("user.name"), get("user.email")
+
+    # ------------------------------------------------------------ the index and the working tree
+
+    def index_blobs(self, relative_dir: str) -> dict[str, str]:
+        """path -> blob id for tracked regular files under `relative_dir` that match the index;
+        empty when git cannot tell (then nothing is cached, never an error)."""
+        try:
+            staged, dirty = self.run_together(["ls-files", "-s", "-z", "--", relative_dir],
+                                              ["ls-files", "-m", "-o", "-z", "--exclude-standard", "--",
+                                               relative_dir])
+        except GitError:
+            return {}
+        if not (staged.ok and dirty.ok):
+            return {}
+        changed = set(dirty.text.split("\0"))
+        blobs = {}
+        for record in staged.text.split("\0"):
+            meta, _, path = record.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[0] == "100644" and fields[2] == "0" and path not in changed:
+                blobs[path] = fields[1]
+        return blobs
+
+    def head_if_clean(self, relative_dir: str) -> str | None:
+        """HEAD, the folder's prefix and shallowness as one text, when nothing under
+        `relative_dir` differs from HEAD (changed, staged, untracked or ignored); else None."""
+        try:
+            head, status = self.run_together(
+                ["rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD"],
+                ["status", "--porcelain", "-z", "--untracked-files=all", "--ignored", "--", relative_dir])
+        except GitError:
+            return None
+        if not head.ok or not status.ok or status.out:
+            return None
+        return head.text
+
+    def uncommitted(self, pathspec: str) -> list[tuple[str, str]]:
+        """(status code, path) of files under `pathspec` that differ from HEAD, renames unpaired."""
+        done = self.run("status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", pathspec)
+        if not done.ok:
+            return []
+        return [(record[:2], record[3:]) for record in done.text.split("\0") if len(record) > 3]
+
+    def changed_since(self, ref: str, relative_dir: str) -> list[str]:
+        """Files under `relative_dir` added or changed since `ref`, and untracked ones."""
+        changed = self.run("diff", "--name-only", "-z", "--diff-filter=d", "--no-renames", ref, "--", relative_dir)
+        if not changed.ok:
+            raise UnknownRevision(f"--changed-since {ref}: {changed.err.decode('utf-8', 'replace').strip() or 'git failed'}",
+                                  hint="is this a git repository, and is the ref fetched? (fetch-depth: 0 in CI)")
+        untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", relative_dir)
+        return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
+
+    # ------------------------------------------------------------ history
+
+    def log(self, *args: str) -> subprocess.Popen:
+        """A streaming `git log ARGS` (bytes on stdout)."""
+        return self.start("log", *args)
+
+    def cat_file(self, shas: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(id, contents) of each distinct blob through one `git cat-file --batch`, requests
+        pipelined from a thread, yielded as they arrive (b"" for a missing one)."""
+        unique = list(dict.fromkeys(shas))
+        process = self.start("cat-file", "--batch", stdin=True)
+
+        def feed() -> None:
+            try:
+                process.stdin.write("".join(f"{sha}\n" for sha in unique).encode())
+            except OSError:
+                pass
+            finally:
+                try:
+                    process.stdin.close()
+                except OSError:
+                    pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out = process.stdout
+        for sha in unique:
+            header = out.readline().split()
+            if len(header) < 3 or header[1] == b"missing":
+                yield sha, b""
+                continue
+            data = out.read(int(header[2]))
+            out.read(1)  # the newline after each object
+            yield sha, data
+        writer.join()
+        process.wait()
+
+    # ------------------------------------------------------------ writing history (the demo)
+
+    def must(self, *args: str, author: tuple[str, str] | None = None, at: str | None = None) -> str:
+        """`git ARGS` that must succeed, as `author` at `at` when given."""
+        env = {}
+        if author:
+            env.update(GIT_AUTHOR_NAME=author[0], GIT_AUTHOR_EMAIL=author[1],
+                       GIT_COMMITTER_NAME=author[0], GIT_COMMITTER_EMAIL=author[1])
+        if at:
+            env.update(GIT_AUTHOR_DATE=at, GIT_COMMITTER_DATE=at)
+        done = self.run(*args, env=env or None)
+        if not done.ok:
+            raise GitError(f"git {args[0]} failed: {done.err.decode('utf-8', 'replace').strip()}")
+        return done.text

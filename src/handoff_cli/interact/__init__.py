@@ -1,0 +1,2 @@
+"""Interact: the person at the terminal. Prompts, the values being written, kept drafts,
+$EDITOR."""

@@ -1,0 +1,37 @@
+"""Kept drafts: what a person typed, saved when they stop before the handoff is written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from handoff_cli.documents import layout, writing
+from handoff_cli.documents.config import git_dir
+from handoff_cli.errors import UserError
+from handoff_cli.interact.draft import Draft
+
+
+def drafts_dir(root: Path) -> Path:
+    """Where unfinished drafts are kept: inside .git (never committed), else .handoff-drafts/."""
+    repository = git_dir(root)
+    return repository / "handoff" / "drafts" if repository else root / ".handoff-drafts"
+
+
+def save_draft(root: Path, name: str, data: dict) -> Path:
+    """Keep what was typed so far under the drafts folder; returns the draft's path."""
+    path = layout.contained(root, drafts_dir(root) / f"{name}.yaml")
+    writing.write_atomic(path, writing.dump(data))
+    return path
+
+
+def save_new_draft(root: Path, draft: Draft) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return save_draft(root, f"new-{draft.kind.name}-{stamp}", draft.document())
+
+
+def latest_new_draft(root: Path) -> Path:
+    """The most recently saved draft of `handoff new`, for --resume."""
+    drafts = sorted(drafts_dir(root).glob("new-*.yaml"), key=lambda p: p.stat().st_mtime)
+    if not drafts:
+        raise UserError("no draft to resume", hint="drafts are kept when `handoff new` is interrupted")
+    return drafts[-1]

@@ -1,0 +1,57 @@
+"""CSV for spreadsheets: one table per run, a header row first."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from handoff_cli.output import Renderer
+
+LIST_HEADER = ("id", "kind", "title", "from", "to", "created", "feedback", "safety_issue", "path")
+SCORE_PARTS = ("required", "recommended", "specificity", "actionability", "rating", "stability")
+
+
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if value is None else value
+
+
+def report_csv(report, table: str) -> str:
+    if table == "scores":
+        header = ("id", "kind", "sender", "receiver", "handed_over", "quality", "status", "penalty", "rework",
+                  *(f"part_{p}" for p in SCORE_PARTS))
+        rows = [(s["id"], s["kind"], s["sender"], s["receiver"], s["handed_over"], s["quality"], s["status"],
+                 s["penalty"], s["rework"], *(_cell(s["parts"][p]["value"]) for p in SCORE_PARTS))
+                for s in report.score_records()]
+        return csv_text(header, rows)
+    items = {"pending": report.pending, "quality": report.groups, "trend": report.trend, "best": report.best,
+             "funnel": report.funnel}[table]
+    if not items:
+        return ""
+    header = list(asdict(items[0]))
+    return csv_text(header, [[_cell(v) for v in asdict(item).values()] for item in items])
+
+
+class CsvRenderer(Renderer):
+    def list(self, rows) -> None:
+        self.stream.write(csv_text(LIST_HEADER, [(r.id, r.kind, r.title, r.sender, r.receiver, r.created, r.state,
+                                                  str(r.safety_issue).lower(), r.path) for r in rows]))
+
+    def report(self, report, *, table: str) -> None:
+        self.stream.write(report_csv(report, table))

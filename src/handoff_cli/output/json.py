@@ -1,0 +1,55 @@
+"""JSON for programs: versioned (`"format_version": 1`), UTF-8 as is. No rich here, so
+scripts and CI that ask for data do not pay for the terminal renderer's start-up."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from handoff_cli.documents.layout import display_path
+from handoff_cli.output import Renderer
+
+FORMAT_VERSION = 1
+
+
+def json_text(payload: dict) -> str:
+    return json.dumps({"format_version": FORMAT_VERSION, **payload}, ensure_ascii=False, indent=2) + "\n"
+
+
+def report_json(report) -> Iterator[bytes]:
+    """Compact JSON (one line), in pieces: a report carries every handoff's score record,
+    which is JSON already and is written as it is rather than joined into one string."""
+    head = json.dumps({"format_version": FORMAT_VERSION, "report": report.as_dict()}, ensure_ascii=False,
+                      separators=(",", ":"))
+    yield head[:-2].encode() + b',"scores":['
+    for index, score in enumerate(report.scores):
+        if index:
+            yield b","
+        yield score
+    yield b"]}}\n"
+
+
+class JsonRenderer(Renderer):
+    def check(self, result) -> None:
+        findings = result.findings
+        self.stream.write(json_text({
+            "files_checked": result.files_checked,
+            "files_with_findings": len({f.file for f in findings}),
+            "findings": [{"file": f.file, "line": f.line, "column": f.column, "field": f.field,
+                          "message": f.message, "code": f.code} for f in findings],
+        }))
+
+    def list(self, rows) -> None:
+        self.stream.write(json_text({"handoffs": [r.as_dict() for r in rows]}))
+
+    def show(self, view) -> None:
+        self.stream.write(json_text({
+            "score": view.score,
+            "handoff": view.handoff.data, "path": display_path(view.handoff.path), "feedback_state": view.state,
+            "feedback": [e.data for e in view.feedback.entries] if view.feedback else [],
+        }))
+
+    def report(self, report, *, table: str) -> None:
+        self.stream.flush()
+        self.stream.buffer.writelines(report_json(report))
+        self.stream.buffer.flush()

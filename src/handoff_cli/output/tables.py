@@ -1,0 +1,202 @@
+"""Rich tables and readable text for people: what `list`, `show` and `report` print on a
+terminal. Every cell built from data is a `Text` (plain), never markup."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from handoff_cli.documents.layout import display_path
+from handoff_cli.i18n import t
+from handoff_cli.reporting.lists import HandoffView, ListRow
+from handoff_cli.reporting.report import Report
+
+
+def console(stream=None) -> Console:
+    """A console on `stream` (stdout by default) that follows NO_COLOR, COLUMNS and whether
+    the stream is a terminal."""
+    return Console(stderr=stream is sys.stderr, highlight=False, soft_wrap=False, file=stream or sys.stdout)
+
+
+# ---------------------------------------------------------------- list
+
+LIST_COLUMNS = ("id", "kind", "title", "from", "to", "created", "feedback")
+_STATE_STYLE = {"none": "yellow", "received": "cyan", "rejected": "red", "done": "green"}
+
+
+def state_label(state: str) -> str:
+    return t(f"state.{state}")
+
+
+def list_table(rows: Sequence[ListRow]) -> Table:
+    table = Table(show_edge=False, header_style="bold", pad_edge=False)
+    for column in LIST_COLUMNS:
+        fixed = column in ("id", "kind", "created", "feedback")
+        table.add_column(column, overflow="fold", no_wrap=fixed, ratio=None if fixed else (3 if column == "title" else 1))
+    for row in rows:
+        title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
+        table.add_row(row.id, row.kind, title, row.sender, row.receiver, row.created[:10],
+                      Text(state_label(row.state), style=_STATE_STYLE[row.state]))
+    return table
+
+
+def _person(person) -> str:
+    extra = ", ".join(x for x in (person.email, person.team) if x)
+    return f"{person.name} ({extra})" if extra else person.name
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_value_text(v) for v in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _fields_table(pairs: Sequence[tuple[str, Any]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in pairs:
+        table.add_row(escape(label), Text(_value_text(value)))
+    return table
+
+
+def show_renderables(view: HandoffView) -> list:
+    """What `show` prints, top to bottom."""
+    h = view.handoff
+    out: list = [Text(f"{h.id}  {h.title}", style="bold"),
+                 _fields_table([("kind", h.kind), ("created", h.created), ("from", _person(h.sender)),
+                                ("to", _person(h.receiver)),
+                                ("customer", _value_text(h.customer)), ("file", display_path(h.path)),
+                                ("feedback", state_label(view.state))])]
+    context_pairs = []
+    for name, value in h.context.items():
+        context_pairs.append((view.field_titles.get(name, name), value))
+    out += [Text(""), Text("context", style="bold underline"), _fields_table(context_pairs)]
+    for key in ("next_actions", "contingencies", "open_questions", "links"):
+        items = h.data.get(key) or []
+        if items:
+            out += [Text(""), Text(key, style="bold underline")]
+            out += [Text("  • " + _value_text(item)) for item in items]
+    out += [Text(""), Text("feedback", style="bold underline")]
+    if view.feedback is None:
+        out.append(Text("  " + t("feedback.none"), style="yellow"))
+    else:
+        for entry in view.feedback.entries:
+            head = f"{entry.phase}  {entry.at}  {_person(entry.by)}"
+            pairs = [(k, v) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
+            out += [Text(head, style="bold"), _fields_table(pairs)]
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _num(value: float | None, unit: str = "") -> str:
+    return "–" if value is None else f"{value:g}{unit}"
+
+
+def _mix(counts: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "–"
+
+
+def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, header_style="bold",
+                  pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left", overflow="fold",
+                         no_wrap=column in _UNBREAKABLE or column in right, min_width=_MIN_WIDTH.get(column))
+    return table
+
+
+_UNBREAKABLE = ("id", "month", "awaiting", "kind")
+_MIN_WIDTH = {"title": 12, "receiver": 8, "due": 10, "handed over": 10, "from → to": 10, "": 8, "outcomes": 12, "most often missing": 12}
+
+
+def report_renderables(report: Report, warnings: bool = True) -> list:
+    """The report's tables; `warnings=False` when the caller prints them on stderr instead."""
+    out: list = []
+    if warnings and report.warnings:
+        out += [Text(f"warning: {w}", style="yellow") for w in report.warnings] + [Text("")]
+    pending = _table(f"Pending feedback ({len(report.pending)}, as of {report.as_of[:10]})",
+                     ("id", "title", "receiver", "handed over", "awaiting", "due"))
+    for row in report.pending:
+        due = Text("OVERDUE " + row.due, style="bold red") if row.overdue else Text(row.due)
+        title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
+        handed = f"{row.handed_over[:10]} ({row.age_days}d)" + (" uncommitted" if row.uncommitted else "")
+        pending.add_row(row.id, title, row.receiver, handed, row.awaiting, due)
+    out += [pending, Text("")]
+    r = report.responsiveness
+    out.append(Text(
+        f"Responsiveness: receipts {r.receipts}, on time (next business day) {_pct(r.receipt_on_time_rate)}, "
+        f"median {_num(r.receipt_median_hours, ' h')}, p90 {_num(r.receipt_p90_hours, ' h')}; "
+        f"outcomes {r.outcomes}, on time {_pct(r.outcome_on_time_rate)}, median {_num(r.outcome_median_days, ' d')}, "
+        f"p90 {_num(r.outcome_p90_days, ' d')}; overdue {r.overdue}"))
+    out.append(Text(""))
+    groups = _table(f"Quality by {report.by}", ("", "n", "quality", "final", "feedback", "receipt on time",
+                                                 "median latency", "accepted", "outcomes", "most often missing"),
+                    right=("n", "quality", "final", "feedback", "receipt on time", "median latency", "accepted"))
+    for row in report.groups:
+        groups.add_row(row.group, str(row.count), _num(row.quality), str(row.final), _pct(row.feedback_rate),
+                       _pct(row.receipt_on_time_rate), _num(row.median_latency_days, " d"), _pct(row.acceptance_rate),
+                       _mix(row.outcomes), ", ".join(row.top_missing) or "–")
+    out += [groups, Text("")]
+    funnel = _table("Funnel by kind", ("kind", "handed over", "received", "accepted", "rejected", "acceptance",
+                                       "outcomes", "rejection reasons", "most often missing"),
+                    right=("handed over", "received", "accepted", "rejected", "acceptance"))
+    for row in report.funnel:
+        funnel.add_row(row.kind, str(row.handed_over), str(row.received), f"{row.accepted}+{row.conditional}",
+                       str(row.rejected), _pct(row.acceptance_rate), _mix(row.outcomes), _mix(row.rejection_reasons),
+                       ", ".join(row.top_missing) or "–")
+    out += [funnel]
+    losses = [reason for row in report.funnel for reason in row.loss_reasons]
+    if losses:
+        out += [Text("Loss reasons:", style="bold")] + [Text("  • " + reason) for reason in losses]
+    out.append(Text(""))
+    trend = _table("Trend by month of handover", ("month", "n", "quality", "median latency", "feedback"),
+                   right=("n", "quality", "median latency", "feedback"))
+    for row in report.trend:
+        trend.add_row(row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, " d"),
+                      _pct(row.feedback_rate))
+    out += [trend, Text("")]
+    best = _table("Best handoffs to share", ("id", "title", "from → to", "quality", "outcome", "rating"),
+                  right=("quality", "rating"))
+    for row in report.best:
+        best.add_row(row.id, row.title, f"{row.sender} → {row.receiver}", str(row.quality), row.outcome,
+                     f"{row.rating}/5")
+    out.append(best)
+    return out
+
+
+def explanation_renderables(record: dict) -> list:
+    """`show`'s "why N": the quality score part by part."""
+    out = [Text(f"quality {record['quality']} ({record['status']})", style="bold underline")]
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_column(overflow="fold")
+    for name, part in record["parts"].items():
+        value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
+        table.add_row(name, f"{value} × {part['weight']:g}", Text(part["detail"]))
+    if record["penalty"]:
+        table.add_row("penalty", f"−{record['penalty']}", Text("the receipt rejected it as clerical or definitional"))
+    out.append(table)
+    timing = f"handed over {record['handed_over'][:16].replace('T', ' ')} ({record['source']})"
+    if record["received"]:
+        timing += f", received {record['received'][:16].replace('T', ' ')}"
+    if record["feedback"]:
+        timing += f", outcome {record['feedback'][:16].replace('T', ' ')}"
+    out.append(Text(timing))
+    return out

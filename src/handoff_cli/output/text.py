@@ -1,0 +1,52 @@
+"""Text for people: findings as `file:line:col: field: message` lines (no rich: the CI
+gate starts fast), and rich tables for `list`, `show` and `report` (imported when used)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handoff_cli.i18n import t
+from handoff_cli.output import Renderer
+from handoff_cli.rules.findings import Finding
+
+
+def finding_line(finding: Finding) -> str:
+    field = f" {finding.field}:" if finding.field else ""
+    return f"{finding.file}:{finding.line}:{finding.column}:{field} {finding.message}"
+
+
+def summary_line(files: int, findings: Sequence[Finding]) -> str:
+    if not findings:
+        return t("summary.ok", files=files)
+    return t("summary.findings", files=files, count=len(findings), bad=len({f.file for f in findings}))
+
+
+class TextRenderer(Renderer):
+    def check(self, result) -> None:
+        self.stream.write("".join(finding_line(f) + "\n" for f in result.findings)
+                          + summary_line(result.files_checked, result.findings) + "\n")
+
+    def list(self, rows) -> None:
+        from handoff_cli.output import tables
+
+        tables.console(self.stream).print(tables.list_table(rows))
+
+    def show(self, view) -> None:
+        from handoff_cli.output import tables
+
+        out = tables.console(self.stream)
+        for renderable in tables.show_renderables(view):
+            out.print(renderable)
+        if view.score is not None:
+            out.print()
+            for renderable in tables.explanation_renderables(view.score):
+                out.print(renderable)
+
+    def report(self, report, *, table: str, warnings: bool = False) -> None:
+        """The report's tables; `warnings=True` prints the warnings above them (the demo),
+        otherwise the command writes them on stderr."""
+        from handoff_cli.output import tables
+
+        out = tables.console(self.stream)
+        for renderable in tables.report_renderables(report, warnings=warnings):
+            out.print(renderable)

@@ -1,0 +1,122 @@
+"""Digests: what `list`, `show` and `report` need of a handoff and of its feedback, without
+the document.
+
+A digest is computed once per git blob and cached, so commands over tens of thousands of
+handoffs hold small records, not parsed documents. Records are plain tuples (marshal-able).
+People and the scores' explanations repeat across thousands of handoffs: one object each.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from handoff_cli.documents.model import Feedback, Handoff, Person
+from handoff_cli.rules.kinds import Kind
+from handoff_cli.scoring.quality import ContentParts, content_parts
+
+_people: dict[tuple, Person] = {}
+
+
+def person_from_record(record) -> Person:
+    """One Person object per distinct person: thousands of records name a few dozen people."""
+    key = tuple(record)
+    person = _people.get(key)
+    if person is None:
+        person = _people[key] = Person(*key)
+    return person
+
+
+def person_record(person: Person) -> tuple:
+    return (person.name, person.email, person.team)
+
+
+def _shared(person: Person) -> Person:
+    return person_from_record(person_record(person))
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffDigest:
+    id: str
+    kind: str
+    title: str
+    created: str
+    sender: Person
+    receiver: Person
+    safety_issue: bool
+    content: ContentParts  # the quality parts that depend on the document alone
+
+    @classmethod
+    def of(cls, handoff: Handoff, kind: Kind) -> "HandoffDigest":
+        content = tuple((name, value, sys.intern(detail)) for name, value, detail in content_parts(handoff, kind))
+        return cls(handoff.id, sys.intern(handoff.kind), handoff.title, handoff.created, _shared(handoff.sender),
+                   _shared(handoff.receiver), kind.safety_issue(handoff.context), content)
+
+    def record(self) -> tuple:
+        return (self.id, self.kind, self.title, self.created, person_record(self.sender),
+                person_record(self.receiver), self.safety_issue, self.content)
+
+    @classmethod
+    def from_record(cls, record: tuple) -> "HandoffDigest":
+        handoff_id, kind, title, created, sender, receiver, safety, content = record
+        return cls(handoff_id, kind, title, created, person_from_record(sender), person_from_record(receiver), safety,
+                   tuple(tuple(part) for part in content))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackDigest:
+    handoff_id: str
+    received_at: str | None  # the first receipt entry's typed time
+    outcome_at: str | None  # the first outcome entry's typed time
+    receipt: bool
+    decision: str | None  # of the latest receipt
+    rejection_reason: str | None
+    outcome: str | None  # of the newest outcome entry: the current state
+    rating: int | None
+    missing_fields: tuple[str, ...]
+    reason: str | None
+    authors: tuple[Person, ...]  # who wrote each entry
+
+    @classmethod
+    def of(cls, feedback: Feedback) -> "FeedbackDigest":
+        first = {}
+        for entry in feedback.entries:
+            first.setdefault(entry.phase, entry.at)
+        receipt, outcome = feedback.latest_receipt, feedback.outcome
+        rating = outcome.get("rating") if outcome else None
+        return cls(
+            feedback.handoff_id, first.get("receipt"), first.get("outcome"), receipt is not None,
+            receipt.get("decision") if receipt else None, receipt.get("rejection_reason") if receipt else None,
+            outcome.get("outcome") if outcome else None,
+            rating if isinstance(rating, int) and not isinstance(rating, bool) else None,
+            tuple(outcome.get("missing_fields") or ()) if outcome else (),
+            outcome.get("reason") if outcome else None,
+            tuple(_shared(entry.by) for entry in feedback.entries))
+
+    @property
+    def final(self) -> bool:
+        """An outcome has arrived."""
+        return self.outcome_at is not None
+
+    @property
+    def state(self) -> str:
+        """'none' (awaiting receipt), 'rejected', 'received' (awaiting outcome) or 'done'."""
+        if self.final:
+            return "done"
+        if self.decision == "rejected":
+            return "rejected"
+        return "received" if self.receipt else "none"
+
+    def record(self) -> tuple:
+        return (self.handoff_id, self.received_at, self.outcome_at, self.receipt, self.decision,
+                self.rejection_reason, self.outcome, self.rating, self.missing_fields, self.reason,
+                tuple(person_record(p) for p in self.authors))
+
+    @classmethod
+    def from_record(cls, record: tuple) -> "FeedbackDigest":
+        *head, missing, reason, authors = record
+        return cls(*head, tuple(missing), reason, tuple(person_from_record(p) for p in authors))
+
+
+def feedback_state(feedback: FeedbackDigest | None) -> str:
+    return feedback.state if feedback else "none"

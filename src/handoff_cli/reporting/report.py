@@ -1,0 +1,289 @@
+"""The report: pure functions from assessments to the rows of each table (no I/O, no printing)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+
+from handoff_cli.history.timelines import HistoryState
+from handoff_cli.reporting.join import Assessment
+from handoff_cli.rules.kinds import Kinds
+from handoff_cli.scoring.leniency import shrunk_mean
+from handoff_cli.scoring.responsiveness import percentile
+
+GOOD_RATING = 4  # a "best handoff to share" was rated at least this
+
+@dataclass(frozen=True)
+class PendingRow:
+    id: str
+    title: str
+    kind: str
+    receiver: str
+    handed_over: str
+    age_days: int
+    awaiting: str
+    due: str
+    overdue: bool
+    safety_issue: bool
+    uncommitted: bool
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    count: int
+    quality: float | None  # mean, shrunk toward the overall mean
+    quality_raw: float | None
+    final: int
+    feedback_rate: float
+    receipt_on_time_rate: float | None
+    median_latency_days: float | None
+    acceptance_rate: float | None
+    outcomes: dict
+    top_missing: list
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    month: str
+    count: int
+    quality: float | None
+    median_latency_days: float | None
+    feedback_rate: float
+
+
+@dataclass(frozen=True)
+class BestRow:
+    id: str
+    title: str
+    sender: str
+    receiver: str
+    quality: int
+    outcome: str
+    rating: int
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    kind: str
+    handed_over: int
+    received: int
+    accepted: int
+    conditional: int
+    rejected: int
+    acceptance_rate: float | None
+    rejection_reasons: dict
+    outcomes: dict
+    loss_reasons: list
+    top_missing: list
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    receipts: int
+    receipt_on_time_rate: float | None
+    receipt_median_hours: float | None
+    receipt_p90_hours: float | None
+    outcomes: int
+    outcome_on_time_rate: float | None
+    outcome_median_days: float | None
+    outcome_p90_days: float | None
+    overdue: int
+
+
+@dataclass
+class Report:
+    as_of: str
+    by: str
+    handoffs: int
+    pending: list[PendingRow]
+    groups: list[GroupRow]
+    trend: list[TrendRow]
+    best: list[BestRow]
+    funnel: list[FunnelRow]
+    responsiveness: Responsiveness
+    scores: list[bytes | memoryview]  # one JSON text (UTF-8) per handoff (see Assessment.score)
+    warnings: list[str]
+    history: str  # complete | partial (shallow) | unavailable
+
+    def as_dict(self) -> dict:
+        """Plain values, without the per-handoff score records (already JSON text: see `score_records`).
+        Rows hold flat values, so their fields are copied, not deep-copied as `asdict` would."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "scores"}
+        for key, value in values.items():
+            if isinstance(value, list) and value and is_dataclass(value[0]):
+                values[key] = [dict(vars(item)) for item in value]
+            elif is_dataclass(value):
+                values[key] = dict(vars(value))
+        return values
+
+    def score_records(self) -> list[dict]:
+        return [json.loads(bytes(score)) for score in self.scores]
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def _group_key(a: Assessment, by: str) -> str:
+    if by == "sender":
+        return a.sender.name
+    if by == "receiver":
+        return a.receiver.name
+    if by == "team":
+        return f"{a.sender.team or '(no team)'} → {a.receiver.team or '(no team)'}"
+    if by == "pair":
+        return f"{a.sender.name} → {a.receiver.name}"
+    return a.kind
+
+
+def _top_missing(items: list[Assessment], limit: int = 3) -> list:
+    counts = Counter(f for a in items if a.final for f in a.feedback.missing_fields)
+    return [f"{name} ({n})" for name, n in counts.most_common(limit)]
+
+
+def _outcomes(items: list[Assessment]) -> dict:
+    return dict(Counter(a.feedback.outcome for a in items if a.final).most_common())
+
+
+def _accepted(items: list[Assessment]) -> tuple[int, int, int]:
+    decisions = Counter(a.decision for a in items if a.decision)
+    return decisions["accepted"], decisions["conditional"], decisions["rejected"]
+
+
+def group_rows(assessments: list[Assessment], by: str, shrinkage: float) -> list[GroupRow]:
+    overall = [a.quality for a in assessments]
+    prior = statistics.fmean(overall) if overall else 0.0
+    groups: dict[str, list[Assessment]] = defaultdict(list)
+    for a in assessments:
+        groups[_group_key(a, by)].append(a)
+    rows = []
+    for name, items in groups.items():
+        scores = [a.quality for a in items]
+        accepted, conditional, rejected = _accepted(items)
+        received = [a for a in items if a.received_at]
+        latencies = [a.outcome_hours / 24 for a in items if a.outcome_hours is not None]
+        shrunk = shrunk_mean(scores, prior, shrinkage)
+        rows.append(GroupRow(
+            group=name, count=len(items), quality=round(shrunk, 1) if shrunk is not None else None,
+            quality_raw=round(statistics.fmean(scores), 1), final=sum(a.final for a in items),
+            feedback_rate=_rate(sum(1 for a in items if a.final), len(items)) or 0.0,
+            receipt_on_time_rate=_rate(sum(a.receipt_on_time for a in received),
+                                       len(received)),
+            median_latency_days=_median(latencies),
+            acceptance_rate=_rate(accepted + conditional, accepted + conditional + rejected),
+            outcomes=_outcomes(items), top_missing=_top_missing(items)))
+    rows.sort(key=lambda r: (-(r.quality or 0), r.group))
+    return rows
+
+
+def trend_rows(assessments: list[Assessment]) -> list[TrendRow]:
+    months: dict[str, list[Assessment]] = defaultdict(list)
+    for a in assessments:
+        months[f"{a.handed_at.year:04d}-{a.handed_at.month:02d}"].append(a)
+    rows = []
+    for month in sorted(months):
+        items = months[month]
+        latencies = [a.outcome_hours / 24 for a in items if a.outcome_hours is not None]
+        rows.append(TrendRow(month, len(items), round(statistics.fmean(a.quality for a in items), 1),
+                             _median(latencies), _rate(sum(1 for a in items if a.final), len(items)) or 0.0))
+    return rows
+
+
+def best_rows(assessments: list[Assessment], kinds: Kinds, limit: int = 5) -> list[BestRow]:
+    good = []
+    for a in assessments:
+        feedback = a.feedback
+        if not (a.final and feedback.rating is not None):
+            continue
+        if feedback.outcome in kinds.get(a.kind).loss_outcomes or feedback.rating < GOOD_RATING:
+            continue
+        good.append(a)
+    good.sort(key=lambda a: (-a.quality, a.id))
+    return [BestRow(a.id, a.title, a.sender.name, a.receiver.name,
+                    a.quality, a.feedback.outcome, a.feedback.rating) for a in good[:limit]]
+
+
+def funnel_rows(assessments: list[Assessment]) -> list[FunnelRow]:
+    kinds: dict[str, list[Assessment]] = defaultdict(list)
+    for a in assessments:
+        kinds[a.kind].append(a)
+    rows = []
+    for kind in sorted(kinds):
+        items = kinds[kind]
+        accepted, conditional, rejected = _accepted(items)
+        rows.append(FunnelRow(
+            kind=kind, handed_over=len(items), received=sum(1 for a in items if a.feedback and a.feedback.receipt),
+            accepted=accepted, conditional=conditional, rejected=rejected,
+            acceptance_rate=_rate(accepted + conditional, accepted + conditional + rejected),
+            rejection_reasons=dict(Counter(a.feedback.rejection_reason for a in items
+                                           if a.decision == "rejected").most_common()),
+            outcomes=_outcomes(items),
+            loss_reasons=[f"{a.id}: {a.feedback.reason}" for a in items if a.final and a.feedback.reason],
+            top_missing=_top_missing(items, 5)))
+    return rows
+
+
+def pending_rows(assessments: list[Assessment], as_of: datetime) -> list[PendingRow]:
+    rows = []
+    for a in assessments:
+        if a.awaiting is None:
+            continue
+        due = a.receipt_due if a.awaiting == "receipt" else a.outcome_due
+        rows.append(PendingRow(
+            a.id, a.title, a.kind, a.receiver.name, a.handed_at.isoformat(),
+            max(0, (as_of.date() - a.handed_at.date()).days), a.awaiting, due.isoformat(), a.overdue(as_of),
+            a.safety_issue, a.handed_source == "uncommitted"))
+    rows.sort(key=lambda r: (not r.safety_issue, not r.overdue, -r.age_days, r.id))
+    return rows
+
+
+def responsiveness(assessments: list[Assessment], as_of: datetime) -> Responsiveness:
+    received = [a for a in assessments if a.received_at]
+    finished = [a for a in assessments if a.feedback_at]
+    receipt_hours = [a.receipt_hours for a in received]
+    outcome_days = [a.outcome_hours / 24 for a in finished]
+    return Responsiveness(
+        receipts=len(received),
+        receipt_on_time_rate=_rate(sum(a.receipt_on_time for a in received), len(received)),
+        receipt_median_hours=_median(receipt_hours),
+        receipt_p90_hours=round(percentile(receipt_hours, 0.9), 2) if receipt_hours else None,
+        outcomes=len(finished),
+        outcome_on_time_rate=_rate(sum(a.feedback_at.date() <= a.outcome_due for a in finished), len(finished)),
+        outcome_median_days=_median(outcome_days),
+        outcome_p90_days=round(percentile(outcome_days, 0.9), 2) if outcome_days else None,
+        overdue=sum(a.overdue(as_of) for a in assessments))
+
+
+def build_report(assessments: list[Assessment], history: HistoryState, kinds: Kinds, *, shrinkage: float,
+                 as_of: datetime, by: str = "sender", since: date | None = None, until: date | None = None,
+                 kind: str | None = None) -> Report:
+    chosen = [a for a in assessments
+              if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
+              and (kind is None or a.kind == kind)]
+    chosen.sort(key=lambda a: a.id)
+    warnings = []
+    if not history.available:
+        warnings.append(f"{history.reason}: handover, receipt and feedback times come from the files' own "
+                        "fields, and rework cannot be computed")
+    elif history.shallow:
+        warnings.append("shallow clone: history is partial, so handover times, latencies and rework may be wrong; "
+                        "run `git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)")
+    for a in chosen:
+        for disagreement in a.disagreements:
+            warnings.append(f"{a.id}: {disagreement} (git wins)")
+        if a.feedback_by_other:
+            warnings.append(f"{a.id}: feedback by someone else than the receiver {a.receiver.name}")
+    state = "unavailable" if not history.available else "partial" if history.shallow else "complete"
+    return Report(
+        as_of=as_of.isoformat(), by=by, handoffs=len(chosen), pending=pending_rows(chosen, as_of),
+        groups=group_rows(chosen, by, shrinkage), trend=trend_rows(chosen),
+        best=best_rows(chosen, kinds), funnel=funnel_rows(chosen), responsiveness=responsiveness(chosen, as_of),
+        scores=[a.score for a in chosen], warnings=warnings, history=state)

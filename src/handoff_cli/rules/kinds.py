@@ -1,0 +1,325 @@
+"""Kinds: built-in and custom JSON Schemas, their `x-handoff-*` metadata, compiled validators.
+
+A kind's schema describes the whole document. What JSON Schema cannot say lives in
+documented keywords of the same schema, used alike by built-in and custom kinds:
+  x-handoff-recommended  (on `properties.context`) fields that raise the quality score
+  x-handoff-outcomes     outcomes a receiver may report for this kind
+  x-handoff-loss-outcomes outcomes that need a `reason`
+  x-handoff-placeholders extra texts that count as placeholders, not content
+  x-handoff-voice        (on a context field) the customer's own words: quoting them scores
+  x-handoff-safety       (on a boolean context field) `true` marks a safety issue, sorted first
+  x-handoff-title-ja / x-handoff-description-ja  Japanese title and description
+Date and date-time fields are the ones with `format: date` / `format: date-time`.
+docs/FORMAT.md lists them all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from handoff_cli.documents.config import Config
+from handoff_cli.documents.model import canonical_handoff
+from handoff_cli.errors import ConfigError, UnknownKind
+from handoff_cli.i18n import localized
+from handoff_cli.rules.formats import format_checker, is_date, is_date_time
+
+BUILTIN_KINDS = ("lead", "order", "service")
+ENVELOPE_ID = "urn:handoff:v1:envelope"
+def schema_dir() -> Path:
+    """The folder of the built-in schemas (shipped in the wheel, or the source checkout's)."""
+    shipped = resources.files("handoff_cli") / "schemas"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[3] / "schemas"  # running from a source checkout
+
+
+@cache
+def builtin_schema(name: str) -> dict:
+    return json.loads((schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _builtin_registry():
+    from referencing import Registry, Resource
+
+    names = ("envelope", "feedback", *BUILTIN_KINDS)
+    return Registry().with_resources(
+        (builtin_schema(n)["$id"], Resource.from_contents(builtin_schema(n))) for n in names
+    )
+
+
+def _validator(schema: dict):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema, registry=_builtin_registry(), format_checker=format_checker())
+
+
+def _fast_validator(schema: dict):
+    """A compiled native validator (jsonschema-rs) with our formats, or None where it is not
+    installed or cannot compile the schema. It only answers "valid?"; every finding still
+    comes from the pure-Python validator, so messages are identical on both paths."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    names = ("envelope", "feedback", *BUILTIN_KINDS)
+    try:
+        registry = jsonschema_rs.Registry([(builtin_schema(n)["$id"], builtin_schema(n)) for n in names])
+        return jsonschema_rs.validator_for(schema, formats={"date": is_date, "date-time": is_date_time},
+                                           validate_formats=True, registry=registry)
+    except Exception:  # an unusual custom schema: the pure-Python validator handles it alone
+        return None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One context field of a kind."""
+
+    name: str
+    schema: dict
+    required: bool
+
+    @property
+    def title(self) -> str:
+        return localized(self.schema, "title") or self.name
+
+    @property
+    def description(self) -> str:
+        return localized(self.schema, "description") or ""
+
+    @property
+    def type(self) -> str:
+        return self.schema.get("type", "string")
+
+    @property
+    def choices(self) -> list | None:
+        return self.schema.get("enum")
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.type == "string" and "enum" not in self.schema and "format" not in self.schema
+
+    @property
+    def is_voice(self) -> bool:
+        """The customer's own words (`x-handoff-voice`): quoting them is part of specificity."""
+        return self.schema.get("x-handoff-voice") is True
+
+    @property
+    def is_safety_flag(self) -> bool:
+        """`true` here marks a safety issue (`x-handoff-safety`): it sorts first everywhere."""
+        return self.schema.get("x-handoff-safety") is True
+
+
+@dataclass
+class Kind:
+    name: str
+    schema: dict
+    source: str  # "built-in" or the schema's path
+    fields: tuple[FieldSpec, ...] = ()
+    recommended: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    loss_outcomes: tuple[str, ...] = ()
+    placeholders: frozenset[str] = frozenset()
+
+    fast: bool = True
+
+    @cached_property
+    def validator(self):
+        return _validator(self.schema)
+
+    @cached_property
+    def fast_validator(self):
+        return _fast_validator(self.schema) if self.fast else None
+
+    @property
+    def title(self) -> str:
+        return localized(self.schema, "title") or self.name
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def required_fields(self) -> list[FieldSpec]:
+        return [f for f in self.fields if f.required]
+
+    @property
+    def recommended_fields(self) -> list[FieldSpec]:
+        return [f for f in self.fields if f.name in self.recommended]
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @cached_property
+    def safety_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.is_safety_flag)
+
+    def safety_issue(self, context: dict) -> bool:
+        """Whether a document's context raises a safety issue (any safety flag is `true`)."""
+        return any(context.get(name) is True for name in self.safety_fields)
+
+    def document(self, values: dict, handoff_id: str | None = None, created: str | None = None) -> dict:
+        """`values` as a whole document of this kind, in canonical order, id, kind and created filled in."""
+        data = dict(values)
+        data["kind"] = self.name
+        if handoff_id:
+            data["id"] = handoff_id
+        if created and not data.get("created"):
+            data["created"] = created
+        return canonical_handoff(data, tuple(self.field_names), self.date_paths)
+
+    @cached_property
+    def date_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Paths of the context's date and date-time values (one level into grouped fields)."""
+        paths = []
+        for spec in self.fields:
+            if spec.schema.get("format") in ("date", "date-time"):
+                paths.append(("context", spec.name))
+            for inner, inner_schema in (spec.schema.get("properties") or {}).items():
+                if isinstance(inner_schema, dict) and inner_schema.get("format") in ("date", "date-time"):
+                    paths.append(("context", spec.name, inner))
+        return tuple(paths)
+
+
+def _context_schema(schema: dict) -> dict:
+    """The `context` subschema of a kind, looking through local allOf branches."""
+    found = (schema.get("properties") or {}).get("context")
+    if isinstance(found, dict) and found.get("properties"):
+        return found
+    for branch in schema.get("allOf") or []:
+        if isinstance(branch, dict) and "$ref" not in branch:
+            inner = _context_schema(branch)
+            if inner:
+                return inner
+    return found if isinstance(found, dict) else {}
+
+
+def _kind_from_schema(name: str, schema: dict, source: str, fast: bool) -> Kind:
+    context = _context_schema(schema)
+    required = set(context.get("required") or [])
+    fields = tuple(FieldSpec(n, s if isinstance(s, dict) else {}, n in required)
+                   for n, s in (context.get("properties") or {}).items())
+    placeholders = builtin_schema("envelope")["x-handoff-placeholders"] + list(schema.get("x-handoff-placeholders") or [])
+    return Kind(
+        name=name, schema=schema, source=source, fields=fields,
+        recommended=tuple(context.get("x-handoff-recommended") or []),
+        outcomes=tuple(schema.get("x-handoff-outcomes") or []),
+        loss_outcomes=tuple(schema.get("x-handoff-loss-outcomes") or []),
+        placeholders=frozenset(p.lower() for p in placeholders), fast=fast,
+    )
+
+
+def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    where = f".handoff.yaml: kinds.{kind_name}: {shown}"
+    if not path.is_file():
+        raise ConfigError(f"{where}: schema file not found", hint="fix the path under `kinds:` in .handoff.yaml")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            from handoff_cli.documents import reading
+
+            parsed = reading.parse_text(text)
+            if parsed.problems:
+                p = parsed.problems[0]
+                raise ConfigError(f"{shown}:{p.position.line}:{p.position.column}: {p.message}")
+            schema = parsed.value
+        else:
+            schema = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+    if not isinstance(schema, dict):
+        raise ConfigError(f"{where}: a schema must be a JSON object")
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        at = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise ConfigError(f"{where}: not a valid JSON Schema at {at}: {error.message}",
+                          hint="start from `handoff schema lead` and keep to draft 2020-12") from None
+    try:
+        _validator(schema).is_valid({})  # resolves $refs now, not in the middle of a check
+    except Exception as error:  # referencing raises several unrelated types for bad refs
+        raise ConfigError(f"{where}: cannot resolve the schema: {error}",
+                          hint=f"refer to the built-in envelope as {ENVELOPE_ID}") from None
+    return schema
+
+
+class Kinds:
+    """The kinds a repository knows: built-ins, overridden or extended by `.handoff.yaml`."""
+
+    def __init__(self, config: Config | None = None, *, fast: bool = True):
+        """`fast=False` validates with the pure-Python validator alone (the reference path)."""
+        self.fast = fast
+        self._config = config
+        self._custom = dict(config.kinds) if config else {}
+        self._loaded: dict[str, Kind] = {}
+        self.names = sorted(set(BUILTIN_KINDS) | set(self._custom))
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in BUILTIN_KINDS or name in self._custom)
+
+    def get(self, name: str) -> Kind:
+        if name not in self._loaded:
+            if name in self._custom:
+                schema = _read_custom_schema(name, self._custom[name], self._config)
+                self._loaded[name] = _kind_from_schema(name, schema, str(self._custom[name]), self.fast)
+            elif name in BUILTIN_KINDS:
+                self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in", self.fast)
+            else:
+                raise UnknownKind(f"unknown kind '{name}'", hint="known kinds: " + ", ".join(self.names))
+        return self._loaded[name]
+
+    def load_all(self) -> None:
+        """Load every kind now, so a broken custom schema is reported before any work."""
+        for name in self.names:
+            self.get(name)
+
+    @cached_property
+    def envelope_validator(self):
+        return _validator(builtin_schema("envelope"))
+
+    @cached_property
+    def feedback_validator(self):
+        return _validator(builtin_schema("feedback"))
+
+    @cached_property
+    def feedback_fast_validator(self):
+        return _fast_validator(builtin_schema("feedback")) if self.fast else None
+
+
+def bundled(schema: dict) -> dict:
+    """`schema` with references to the built-in schemas inlined, so that any validator or
+    editor can use it on its own (they cannot resolve `urn:handoff:v1:…`)."""
+    builtins = {builtin_schema(n)["$id"]: n for n in ("envelope", "feedback", *BUILTIN_KINDS)}
+
+    def inline(node):
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            if isinstance(target, str) and target in builtins and len(node) == 1:
+                inner = {k: v for k, v in builtin_schema(builtins[target]).items() if k not in ("$id", "$schema")}
+                return inline(inner)
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)
+
+
+def schema_text(kind: Kind) -> str:
+    return json.dumps(bundled(kind.schema), ensure_ascii=False, indent=2) + "\n"
+
+
+def is_placeholder(value: Any, kind: Kind) -> bool:
+    if not isinstance(value, str):
+        return False
+    normalized = value.strip().strip("。．.!！ 　").lower()
+    return normalized == "" or normalized in kind.placeholders or value.strip().lower() in kind.placeholders

@@ -1,0 +1,203 @@
+"""Validation: schema errors and semantic rules as findings, each at file:line:column and field."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from handoff_cli.documents.ids import is_valid_id
+from handoff_cli.documents.reading import ParsedYaml, Position
+from handoff_cli.i18n import t
+from handoff_cli.rules.findings import Finding, dotted
+from handoff_cli.rules.kinds import Kind, Kinds, is_placeholder
+
+ENVELOPE_FREE_TEXT = (("title",), ("customer", "company"))
+
+
+class _Collector:
+    def __init__(self, file: str, parsed: ParsedYaml):
+        self.file = file
+        self.parsed = parsed
+        self.findings: list[Finding] = []
+
+    def add(self, path, message: str, code: str, position: Position | None = None) -> None:
+        where = position or self.parsed.position(path)
+        self.findings.append(Finding(self.file, where.line, where.column, dotted(path), message, code))
+
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true/false",
+               "object": "a mapping", "array": "a list", "null": "nothing"}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean (true/false)"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
+
+
+def _schema_findings(collector: _Collector, validator, instance: Any, fast=None) -> None:
+    if fast is not None and fast.is_valid(instance):
+        return  # the native validator agrees there is nothing to report
+    for error in validator.iter_errors(instance):
+        _add_schema_error(collector, error)
+
+
+def _add_schema_error(collector: _Collector, error) -> None:
+    """One jsonschema ValidationError as a finding in the user's language."""
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "required":
+        missing = ast.literal_eval(error.message.rsplit(" is a required property", 1)[0])
+        collector.add(path + (missing,), t("schema.required"), "schema.required", collector.parsed.inside(path))
+    elif keyword == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, str) else expected[0]
+        if value is None or value == "":
+            collector.add(path, t("schema.empty"), "schema.empty")
+            return
+        hint = ""
+        if expected == "string" and isinstance(value, (bool, int, float)):
+            hint = t("type.yaml_hint", found=_type_name(value))
+        collector.add(path, t("schema.type", expected=_TYPE_NAMES.get(expected, expected),
+                              found=_type_name(value), hint=hint), "schema.type")
+    elif keyword == "enum":
+        collector.add(path, t("schema.enum", value=value, allowed=", ".join(map(str, error.validator_value))),
+                      "schema.enum")
+    elif keyword == "const":
+        collector.add(path, t("schema.const", expected=error.validator_value), "schema.const")
+    elif keyword in ("minLength", "minItems", "minProperties"):
+        collector.add(path, t("schema.empty"), "schema.empty")
+    elif keyword == "pattern":
+        collector.add(path, t("schema.pattern", value=value, pattern=error.validator_value), "schema.pattern")
+    elif keyword == "format":
+        key = f"schema.format.{error.validator_value}"
+        try:
+            message = t(key, value=value)
+        except KeyError:
+            message = t("schema.other", message=error.message)
+        collector.add(path, message, "schema.format")
+    elif keyword == "minimum":
+        collector.add(path, t("schema.minimum", value=value, limit=error.validator_value), "schema.range")
+    elif keyword == "maximum":
+        collector.add(path, t("schema.maximum", value=value, limit=error.validator_value), "schema.range")
+    elif keyword == "uniqueItems":
+        collector.add(path, t("schema.unique"), "schema.unique")
+    elif keyword == "anyOf" and error.validator_value == [{"required": ["useful"]}, {"required": ["missing"]}]:
+        collector.add(path, t("schema.any_of_useful_missing"), "schema.required", collector.parsed.inside(path))
+    else:
+        collector.add(path, t("schema.other", message=error.message), f"schema.{keyword}")
+
+
+def _yaml_findings(collector: _Collector) -> bool:
+    """Add the reader's problems; True when there is a document to go on with."""
+    for problem in collector.parsed.problems:
+        collector.add(problem.path, problem.message, "yaml", problem.position)
+    value = collector.parsed.value
+    if value is None:
+        if not collector.parsed.problems:
+            collector.add((), t("yaml.empty"), "yaml")
+        return False
+    if not isinstance(value, dict):
+        collector.add((), t("yaml.not_mapping", found=_type_name(value)), "yaml")
+        return False
+    return True
+
+
+def validate_handoff(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kinds) -> tuple[list[Finding], Kind | None]:
+    """Findings for one handoff document, and its kind when known."""
+    collector = _Collector(file, parsed)
+    if not _yaml_findings(collector):
+        return collector.findings, None
+    document = parsed.value
+    kind_name = document.get("kind")
+    kind = kinds.get(kind_name) if kind_name in kinds else None
+    if kind is None:
+        if isinstance(kind_name, str) and kind_name:
+            collector.add(("kind",), t("rule.unknown_kind", kind=kind_name, known=", ".join(kinds.names)),
+                          "rule.unknown_kind")
+        _schema_findings(collector, kinds.envelope_validator, document)
+    else:
+        _schema_findings(collector, kind.validator, document, kind.fast_validator)
+        _placeholder_findings(collector, document, kind)
+    handoff_id = document.get("id")
+    if isinstance(handoff_id, str) and not any(f.field == "id" for f in collector.findings):
+        if not is_valid_id(handoff_id):
+            collector.add(("id",), t("rule.id_form", id=handoff_id), "rule.id_form")
+        elif stem is not None and handoff_id != stem:
+            collector.add(("id",), t("rule.id_mismatch", id=handoff_id, stem=stem), "rule.id_mismatch")
+    return collector.findings, kind
+
+
+def _placeholder_findings(collector: _Collector, document: dict, kind: Kind) -> None:
+    context = document.get("context")
+    paths = list(ENVELOPE_FREE_TEXT)
+    if isinstance(context, dict):
+        paths += [("context", f.name) for f in kind.required_fields if f.is_free_text]
+    for path in paths:
+        value: Any = document
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str) and is_placeholder(value, kind):
+            already = any(f.field == dotted(path) for f in collector.findings)
+            if not already:
+                collector.add(path, t("rule.placeholder", value=value.strip()), "rule.placeholder")
+
+
+def validate_feedback(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kinds,
+                      handoff_kind: Kind | None, handoff_exists: bool) -> list[Finding]:
+    """Findings for one feedback file; `handoff_kind` is the kind of the handoff it answers."""
+    collector = _Collector(file, parsed)
+    if not _yaml_findings(collector):
+        return collector.findings
+    document = parsed.value
+    _schema_findings(collector, kinds.feedback_validator, document, kinds.feedback_fast_validator)
+    handoff_id = document.get("handoff")
+    if isinstance(handoff_id, str) and is_valid_id(handoff_id):
+        if stem is not None and handoff_id != stem:
+            collector.add(("handoff",), t("rule.feedback_mismatch", id=handoff_id, stem=stem), "rule.id_mismatch")
+        elif not handoff_exists:
+            collector.add(("handoff",), t("rule.orphan_feedback", id=handoff_id), "rule.orphan_feedback")
+    entries = document.get("entries")
+    if handoff_kind is None or not isinstance(entries, list):
+        return collector.findings
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict):
+            _entry_rules(collector, ("entries", index), entry, handoff_kind)
+    return collector.findings
+
+
+def _entry_rules(collector: _Collector, path: tuple, entry: dict, kind: Kind) -> None:
+    if entry.get("phase", "outcome") == "outcome":
+        outcome = entry.get("outcome")
+        if isinstance(outcome, str) and kind.outcomes and outcome not in kind.outcomes:
+            collector.add(path + ("outcome",), t("rule.outcome_for_kind", value=outcome, kind=kind.name,
+                                                  allowed=", ".join(kind.outcomes)), "rule.outcome_for_kind")
+        if outcome in kind.loss_outcomes and not entry.get("reason"):
+            collector.add(path + ("reason",), t("rule.loss_reason", value=outcome), "rule.loss_reason",
+                          collector.parsed.position(path + ("outcome",)))
+    for key in ("missing_fields", "wrong_fields"):
+        named = entry.get(key)
+        if not isinstance(named, list):
+            continue
+        for index, name in enumerate(named):
+            if isinstance(name, str) and name not in kind.field_names:
+                collector.add(path + (key, index), t("rule.unknown_field", value=name, kind=kind.name,
+                                                     allowed=", ".join(kind.field_names)), "rule.unknown_field")
+
+
+def duplicate_id_finding(file: str, parsed: ParsedYaml, handoff_id: str, first: str) -> Finding:
+    """The finding for a second document that uses an id `first` already has."""
+    where = parsed.position(("id",))
+    return Finding(file, where.line, where.column, "id", t("rule.duplicate_id", id=handoff_id, other=first),
+                   "rule.duplicate_id")

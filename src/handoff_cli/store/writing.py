@@ -1,0 +1,85 @@
+"""Writing to the repository: a new handoff, a feedback entry. Each is validated with the
+same rules as `check` before one atomic write; nothing invalid or half-written lands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from handoff_cli.documents import layout, reading, writing
+from handoff_cli.documents.feedback_file import Existing, appended_text, existing_from
+from handoff_cli.documents.ids import is_valid_id, new_id
+from handoff_cli.documents.layout import display_path
+from handoff_cli.documents.model import Handoff
+from handoff_cli.errors import InvalidDocument, UserError
+from handoff_cli.i18n import t
+from handoff_cli.rules.formats import parse_datetime
+from handoff_cli.rules.kinds import Kind, Kinds
+from handoff_cli.rules.validate import validate_feedback, validate_handoff
+
+
+def now_iso() -> str:
+    """The current local time as FORMAT.md writes it (seconds, with offset)."""
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def create_handoff(kind: Kind, values: dict, root: Path, handoffs_dir: Path, kinds: Kinds,
+                   created: str | None = None) -> tuple[str, Path]:
+    """Validate and write a new handoff of `kind` from `values`; raises InvalidDocument
+    (nothing written) when it has findings. Returns its id and path."""
+    given_id = values.get("id")
+    if given_id is not None and not is_valid_id(given_id):
+        raise UserError(f"id {given_id!r} is not of the form <yyyymmdd>-<6 chars of a-z0-9>",
+                        hint="leave id out and one is made for you")
+    created = created or values.get("created") or now_iso()
+    day = _creation_day(created)
+    taken = set(layout.known_ids(handoffs_dir))
+    for _ in range(5):
+        handoff_id = values.get("id") or new_id(day, taken)
+        text = writing.dump(kind.document(values, handoff_id, created))
+        path = layout.document_path(handoffs_dir, handoff_id)
+        findings, _ = validate_handoff(display_path(path), handoff_id, reading.parse_text(text), kinds)
+        if findings:
+            raise InvalidDocument(t("new.invalid", count=len(findings)), findings)
+        try:
+            writing.write_atomic(layout.contained(root, path), text, exclusive=True)
+        except FileExistsError:
+            if values.get("id"):
+                raise UserError(f"{display_path(path)} already exists", hint="choose another id or leave id out") from None
+            taken.add(handoff_id)
+            continue
+        return handoff_id, path
+    raise UserError("could not find a free id")  # pragma: no cover - 36^6 ids a day
+
+
+def _creation_day(created: str):
+    parsed = parse_datetime(str(created))
+    return (parsed or datetime.now().astimezone()).date()
+
+
+def read_existing(handoffs_dir: Path, handoff_id: str, kinds: Kinds, kind: Kind) -> Existing:
+    path = layout.feedback_path(handoffs_dir, handoff_id)
+    if not path.exists():
+        return Existing(path, "", {})
+    data = path.read_bytes()
+    parsed = reading.parse_bytes(data)
+    findings = validate_feedback(layout.display_path(path), handoff_id, parsed, kinds, kind, True)
+    if findings:
+        raise InvalidDocument(f"{layout.display_path(path)} has findings; fix them before adding an entry", findings)
+    return existing_from(path, data, parsed)
+
+
+def append_feedback(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: Kinds, entry: dict) -> Path:
+    """Validate and write the feedback file with `entry` appended; nothing is written when invalid."""
+    existing = read_existing(handoffs_dir, handoff.id, kinds, kind)
+    text = appended_text(existing, handoff.id, entry)
+    parsed = reading.parse_text(text)
+    findings = validate_feedback(layout.display_path(existing.path), handoff.id, parsed, kinds, kind, True)
+    if findings:
+        raise InvalidDocument(t("feedback.invalid", count=len(findings)), findings)
+    current = existing.path.read_text(encoding="utf-8") if existing.path.exists() else ""
+    if current != existing.text:
+        raise UserError(f"{layout.display_path(existing.path)} changed while you were writing; nothing was written",
+                        hint="run the command again")
+    writing.write_atomic(layout.contained(root, existing.path), text)
+    return existing.path
