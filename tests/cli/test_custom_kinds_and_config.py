@@ -118,3 +118,42 @@ def test_config_moves_the_handoffs_folder(repo):
     result = run_cli(["new", "lead", "--yes", *LEAD_FLAGS, "--set", "created=2026-11-20T10:00:00+09:00"])
     assert result.exit_code == 0
     assert f"wrote baton/2026/11/20/{result.stdout.strip()}.yaml" in result.stderr
+
+
+INSPECTION_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "allOf": [{"$ref": "urn:handoff:v1:envelope"}],
+    "properties": {
+        "kind": {"const": "inspection"},
+        "context": {
+            "type": "object",
+            "required": ["findings", "operator_words"],
+            "properties": {
+                "findings": {"type": "string", "minLength": 1},
+                "operator_words": {"type": "string", "minLength": 1, "x-handoff-voice": True},
+                "hazard": {"type": "boolean", "x-handoff-safety": True},
+            },
+        },
+    },
+    "x-handoff-outcomes": ["fixed"],
+}
+
+
+def test_a_custom_kind_gets_the_safety_flag_and_the_quoted_voice_from_its_schema(repo):
+    """The keywords that give built-in kinds these behaviours work for any kind (FORMAT.md)."""
+    repo.write(".handoff.yaml", "version: 1\nkinds:\n  inspection: schemas/inspection.schema.json\n")
+    repo.write("schemas/inspection.schema.json", json.dumps(INSPECTION_SCHEMA))
+    common = [*FLAGS, "--set", "context.findings=Bearing noise on line 3 since 2026-11-02"]
+    calm = run_cli(["new", "inspection", "--yes", *common, "--set", "context.operator_words=It hums at night"])
+    hazard = run_cli(["new", "inspection", "--yes", *common, "--set", "context.operator_words=「夜になると唸る」",
+                      "--set", "context.hazard=true"])
+    assert calm.exit_code == 0 and hazard.exit_code == 0, calm.output + hazard.output
+    rows = json.loads(run_cli(["list", "--format", "json"]).stdout)["handoffs"]
+    assert [(r["id"], r["safety_issue"]) for r in rows][0] == (hazard.stdout.strip(), True)
+    assert [r["safety_issue"] for r in rows] == [True, False]
+
+    def specificity(handoff_id: str) -> str:
+        return json.loads(run_cli(["show", handoff_id, "--format", "json"]).stdout)["score"]["parts"]["specificity"]["detail"]
+
+    assert "operator_words (" in specificity(calm.stdout.strip()) and "quoted" in specificity(calm.stdout.strip())
+    assert "quoted" not in specificity(hazard.stdout.strip())

@@ -76,3 +76,20 @@ def test_two_clones_create_handoffs_and_feedback_concurrently(tmp_path, monkeypa
     report = json.loads(run_cli(["report", "--format", "json", "--as-of", "2026-11-04"]).stdout)["report"]
     assert {s["id"] for s in report["scores"]} == {H, ids["a"], ids["b"]}
     assert next(s for s in report["scores"] if s["id"] == H)["received"] == "2026-11-03T11:00:00+09:00"
+
+
+def test_git_errors_are_typed_and_say_what_to_do(examples_repo, monkeypatch, tmp_path):
+    """Every git call goes through git.py: an unknown ref is a usage error (2), no git at all an
+    environment problem (3); both one clear line, never a traceback."""
+    examples_repo.commit("examples")
+    unknown = run_cli(["check", "--changed-since", "no-such-ref"])
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("error: --changed-since no-such-ref: ")
+    assert "hint: is this a git repository, and is the ref fetched?" in unknown.stderr
+
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    missing = run_cli(["check", "--changed-since", "HEAD"])
+    assert missing.exit_code == 3
+    assert missing.stderr == "error: git is not installed (or not on PATH)\nhint: install git, e.g. apt-get install git\n"
+    report = run_cli(["report", "--format", "json"])  # the report goes on without history
+    assert report.exit_code == 0 and json.loads(report.stdout)["report"]["history"] == "unavailable"
