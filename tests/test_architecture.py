@@ -28,7 +28,7 @@ ALLOWED = {
     "reporting": {"scoring", "history", "rules", "documents", "i18n", "errors"},
     "scoring": {"rules", "documents", "i18n", "errors"},
     "history": {"git", "documents", "i18n", "errors"},
-    "git": {"errors"},
+    "git": {"i18n", "errors"},
     "rules": {"documents", "i18n", "errors"},
     "documents": {"i18n", "errors"},
     "i18n": set(),

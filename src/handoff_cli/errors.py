@@ -3,6 +3,8 @@
 Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 environment problem.
 """
 
+from __future__ import annotations
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -10,7 +12,8 @@ EXIT_ENVIRONMENT = 3
 
 
 class HandoffError(Exception):
-    """Root of every error the project raises on purpose."""
+    """Root of every error the project raises on purpose; `message` and `hint` are in the
+    user's language (i18n)."""
 
     exit_code = EXIT_USAGE
 

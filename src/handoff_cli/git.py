@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from handoff_cli.errors import GitError, GitMissing, NotARepository, UnknownRevision
+from handoff_cli.i18n import t
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,9 @@ class Git:
                                     stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                     env={**os.environ, **env} if env else None)
         except FileNotFoundError:
-            raise GitMissing("git is not installed (or not on PATH)",
-                             hint="install git, e.g. apt-get install git") from None
+            raise GitMissing(t("git.missing"), hint=t("git.missing.hint")) from None
         except OSError as error:
-            raise GitError(f"cannot start git: {error.strerror or error}") from None
+            raise GitError(t("git.cannot_start", problem=error.strerror or error)) from None
 
     def run(self, *args: str, env: dict | None = None, timeout: float | None = None) -> Done:
         """`git ARGS` run to the end; never raises for git's own exit code (see `Done.ok`)."""
@@ -62,12 +62,11 @@ class Git:
             done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, stdin=subprocess.DEVNULL,
                                   env={**os.environ, **env} if env else None, timeout=timeout)
         except FileNotFoundError:
-            raise GitMissing("git is not installed (or not on PATH)",
-                             hint="install git, e.g. apt-get install git") from None
+            raise GitMissing(t("git.missing"), hint=t("git.missing.hint")) from None
         except subprocess.TimeoutExpired:
-            raise GitError(f"git {args[0]} did not answer within {timeout:g} s") from None
+            raise GitError(t("git.timeout", command=args[0], seconds=timeout)) from None
         except OSError as error:
-            raise GitError(f"cannot start git: {error.strerror or error}") from None
+            raise GitError(t("git.cannot_start", problem=error.strerror or error)) from None
         return Done(done.returncode, done.stdout, done.stderr)
 
     def run_together(self, *commands: Sequence[str]) -> list[Done]:
@@ -96,8 +95,8 @@ class Git:
     @property
     def toplevel(self) -> Path:
         if self._top_and_shallow is None:
-            raise NotARepository(f"{self.root} is not inside a git repository",
-                                 hint="run `git init`, or cd into your repository")
+            raise NotARepository(t("git.not_a_repository", path=self.root),
+                                 hint=t("git.not_a_repository.hint"))
         return self._top_and_shallow[0]
 
     @property
@@ -169,8 +168,10 @@ class Git:
         """Files under `relative_dir` added or changed since `ref`, and untracked ones."""
         changed = self.run("diff", "--name-only", "-z", "--diff-filter=d", "--no-renames", ref, "--", relative_dir)
         if not changed.ok:
-            raise UnknownRevision(f"--changed-since {ref}: {changed.err.decode('utf-8', 'replace').strip() or 'git failed'}",
-                                  hint="is this a git repository, and is the ref fetched? (fetch-depth: 0 in CI)")
+            problem = changed.err.decode("utf-8", "replace").strip()
+            raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
+                                  else t("git.unknown_revision.silent", ref=ref),
+                                  hint=t("git.unknown_revision.hint"))
         untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", relative_dir)
         return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
 
@@ -223,5 +224,5 @@ class Git:
             env.update(GIT_AUTHOR_DATE=at, GIT_COMMITTER_DATE=at)
         done = self.run(*args, env=env or None)
         if not done.ok:
-            raise GitError(f"git {args[0]} failed: {done.err.decode('utf-8', 'replace').strip()}")
+            raise GitError(t("git.failed", command=args[0], problem=done.err.decode("utf-8", "replace").strip()))
         return done.text

@@ -20,16 +20,17 @@ def demo_cli(
     """Build a demo repository with months of history from the examples, and report on it."""
     from handoff_cli.commands.report import report
     from handoff_cli.errors import UserError
+    from handoff_cli.i18n import t
     from handoff_cli.output import renderer
     from handoff_cli.output.tables import console
     from handoff_cli.store.demo import build_demo
 
     if path is not None and path.exists() and any(path.iterdir()):
-        raise UserError(f"{path} is not empty", hint="give a new folder, or none for a temporary one")
+        raise UserError(t("demo.not_empty", path=path), hint=t("demo.not_empty.hint"))
     folder = build_demo(path)
     result, _ = report(start=folder)
     renderer("table", "report", sys.stdout).report(result, table="pending", warnings=True)
     out = console(sys.stdout)
     out.print()
-    out.print(f"Demo repository: {folder}")
-    out.print(f"Explore it:  cd {folder} && handoff list && handoff show k3m9qa && handoff report --by pair")
+    out.print(t("demo.repository", path=folder))
+    out.print(t("demo.explore", path=folder))

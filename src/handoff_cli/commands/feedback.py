@@ -44,6 +44,7 @@ def feedback_cli(
     from handoff_cli.documents.model import Person
     from handoff_cli.errors import InvalidDocument, UserError
     from handoff_cli.git import Git
+    from handoff_cli.i18n import t
     from handoff_cli.interact import drafts
     from handoff_cli.interact.draft import read_values_file
     from handoff_cli.rules.returning import check_author, feedback_phase, missing_flags
@@ -55,7 +56,7 @@ def feedback_cli(
     store = load_store(config, kinds, [layout.document_path(config.handoffs_dir, resolved)],
                        cache=open_cache(config, kinds), want=MODELS)
     if store.findings:
-        raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", store.findings)
+        raise InvalidDocument(t("error.has_findings", id=resolved), store.findings)
     handoff = store.handoffs[resolved]
     kind = kinds.get(handoff.kind)
     name, email = Git(config.root).identity()
@@ -70,7 +71,7 @@ def feedback_cli(
     draft_path = drafts.drafts_dir(config.root) / f"{draft_name}.yaml"
     if resume:
         if not draft_path.exists():
-            raise UserError(f"no kept answers for {resolved}", hint="answers are kept when prompts are interrupted")
+            raise UserError(t("feedback.no_kept", id=resolved), hint=t("feedback.no_kept.hint"))
         kept = read_values_file(draft_path)
         values.update({k: v for k, v in (kept.get("values") or {}).items()  # flags given now win
                        if v not in (None, "", []) and values.get(k) in (None, "", [])})
@@ -80,24 +81,24 @@ def feedback_cli(
 
     def keep(phase: str) -> str:
         kept = drafts.save_draft(config.root, draft_name, {"handoff": resolved, "phase": phase, "values": values})
-        return f"your answers are kept in {shown(kept)}; continue with: handoff feedback {resolved} --resume"
+        return t("feedback.kept", path=shown(kept), id=resolved)
 
     phase = feedback_phase(receipt, values, existing.has_receipt)
     if phase is None:
         if asker is None:
-            raise UserError(f"{resolved} has no receipt yet: give --receipt --decision … (or the outcome flags)")
-        phase = asker.ask("phase", required=True, choices=["receipt", "outcome"], default="receipt")
+            raise UserError(t("feedback.no_receipt", id=resolved))
+        phase = asker.ask(t("prompt.feedback.phase"), required=True, choices=["receipt", "outcome"], default="receipt")
     if asker:
         try:
             _ask(asker, phase, values, store, resolved, kind)
         except (KeyboardInterrupt, EOFError):
-            sys.stderr.write(f"\ninterrupted; {keep(phase)}\n")
+            sys.stderr.write("\n" + t("feedback.interrupted", kept=keep(phase)) + "\n")
             raise typer.Exit(130) from None
     else:
         needed = missing_flags(phase, values, kind)
         if needed:
-            raise UserError(f"{phase}: missing {', '.join(needed)}",
-                            hint="run on a terminal to be asked, or give the flags")
+            raise UserError(t("feedback.missing", phase=t(f"phase.{phase}"), flags=", ".join(needed)),
+                            hint=t("feedback.missing.hint"))
     entry = make_entry(phase, at or now_iso(), by, values)
     try:
         path = append_feedback(config.root, config.handoffs_dir, handoff, kind, kinds, entry)
@@ -106,15 +107,14 @@ def feedback_cli(
             error.note = keep(phase)
         raise
     draft_path.unlink(missing_ok=True)
-    sys.stderr.write(f"recorded {phase} for {resolved} in {shown(path)}\n")
+    sys.stderr.write(t("feedback.recorded", phase=t(f"phase.{phase}"), id=resolved, path=shown(path)) + "\n")
 
 
 def _asker():
-    from handoff_cli.i18n import language
     from handoff_cli.interact.prompts import FeedbackPrompter
     from handoff_cli.output.tables import console
 
-    return FeedbackPrompter(console(sys.stderr), language() == "ja")
+    return FeedbackPrompter(console(sys.stderr))
 
 
 def _ask(asker, phase: str, values: dict, store, handoff_id: str, kind) -> None:

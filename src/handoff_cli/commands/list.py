@@ -23,13 +23,13 @@ def list_cli(
     output_format: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = ListFormat("table"),
 ) -> None:
     """List handoffs with their feedback state."""
+    from handoff_cli.i18n import t
     from handoff_cli.output import renderer
 
     rows, files_with_findings = list_handoffs(kind=kind, sender=sender, receiver=receiver, pending=pending)
     renderer(output_format.value, "list", sys.stdout).list(rows)
     if files_with_findings:
-        sys.stderr.write(f"note: {files_with_findings} files have findings and are not listed; "
-                         "run `handoff check`\n")
+        sys.stderr.write(t("list.note_findings", count=files_with_findings) + "\n")
 
 
 def list_handoffs(*, kind=None, sender=None, receiver=None, pending=False, start=None):

@@ -45,9 +45,9 @@ def new_cli(
         resumed = drafts.latest_new_draft(config.root)
         values = read_values_file(resumed)
         kind = kind or values.get("kind")
-        sys.stderr.write(f"resuming {shown(resumed)}\n")
+        sys.stderr.write(t("new.resuming", path=shown(resumed)) + "\n")
     if not kind:
-        raise UserError("which kind? e.g. handoff new lead", hint="known kinds: " + ", ".join(kinds.names))
+        raise UserError(t("new.which_kind"), hint=t("kinds.known", kinds=", ".join(kinds.names)))
     kind_spec = kinds.get(kind)
     if from_file:
         values = merge(values, read_values_file(from_file))
@@ -87,13 +87,13 @@ def new_cli(
 
 def _prompt(draft, config, resumed: Path | None, kind: str) -> None:
     """Ask for what is missing; on Ctrl-C or end of input keep the draft and exit 130."""
-    from handoff_cli.i18n import language, t
+    from handoff_cli.i18n import t
     from handoff_cli.interact import drafts
     from handoff_cli.interact.prompts import Prompter
     from handoff_cli.output.tables import console
 
     try:
-        Prompter(console(sys.stderr), language() == "ja").fill(draft)
+        Prompter(console(sys.stderr)).fill(draft)
     except (KeyboardInterrupt, EOFError):
         path = drafts.save_new_draft(config.root, draft)
         if resumed and resumed != path:

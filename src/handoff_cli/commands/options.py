@@ -35,9 +35,9 @@ def handled(command):
                 sys.stderr.write(error.note + "\n")
             raise typer.Exit(error.exit_code) from None
         except HandoffError as error:
-            sys.stderr.write(f"error: {error.message}\n")
+            sys.stderr.write(t("error.prefix", message=error.message) + "\n")
             if error.hint:
-                sys.stderr.write(f"hint: {error.hint}\n")
+                sys.stderr.write(t("error.hint", hint=error.hint) + "\n")
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             sys.stderr.write("\n" + t("error.interrupted") + "\n")
@@ -98,13 +98,14 @@ def now() -> datetime:
 
 def date_option(flag: str, value: str | None) -> date | None:
     from handoff_cli.errors import UserError
+    from handoff_cli.i18n import t
 
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UserError(f"{flag} {value}: expected a date like 2026-11-30") from None
+        raise UserError(t("error.date_expected", flag=flag, value=value)) from None
 
 
 def as_of_option(value: str | None) -> datetime:

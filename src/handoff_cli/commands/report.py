@@ -51,17 +51,17 @@ def report_cli(
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 1 when feedback is overdue.")] = False,
 ) -> None:
     """Pending feedback, quality by person, funnel, trend and best handoffs, from git history."""
+    from handoff_cli.i18n import t
     from handoff_cli.output import renderer
 
     result, files_with_findings = report(by=by.value, since=date_option("--since", since),
                                          until=date_option("--until", until), kind=kind, as_of=as_of_option(as_of))
     if output_format.value == "table":
         for warning in result.warnings:
-            sys.stderr.write(f"warning: {warning}\n")
+            sys.stderr.write(t("report.warning", warning=warning) + "\n")
     renderer(output_format.value, "report", sys.stdout).report(result, table=table.value)
     if files_with_findings:
-        sys.stderr.write(f"note: {files_with_findings} files have findings and are not counted; "
-                         "run `handoff check`\n")
+        sys.stderr.write(t("report.note_findings", count=files_with_findings) + "\n")
     if fail_on_overdue and result.responsiveness.overdue:
         raise typer.Exit(1)
 

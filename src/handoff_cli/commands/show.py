@@ -29,6 +29,7 @@ def show(handoff_id: str, start=None):
     """The view of the handoff `handoff_id` names (any unique part of its id)."""
     from handoff_cli.documents import ids, layout
     from handoff_cli.errors import InvalidDocument
+    from handoff_cli.i18n import t
     from handoff_cli.reporting.lists import handoff_view
     from handoff_cli.store.loader import MODELS, load_store
 
@@ -40,7 +41,7 @@ def show(handoff_id: str, start=None):
                        cache=open_cache(config, kinds), want=MODELS)
     if resolved not in store.handoffs:
         mine = [f for f in store.findings if f.file == layout.display_path(document)]
-        raise InvalidDocument(f"{resolved} has findings; fix them first (`handoff check`)", mine)
+        raise InvalidDocument(t("error.has_findings", id=resolved), mine)
     handoff = store.handoffs[resolved]
     return handoff_view(handoff, store.feedback.get(resolved), kinds.get(handoff.kind),
                         _score_record(config, kinds, resolved))

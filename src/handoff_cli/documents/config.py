@@ -7,6 +7,7 @@ from pathlib import Path
 
 from handoff_cli.documents import reading
 from handoff_cli.errors import ConfigError
+from handoff_cli.i18n import t
 
 CONFIG_NAME = ".handoff.yaml"
 DEFAULT_DIR = "handoffs"
@@ -78,8 +79,7 @@ def load_config(start: Path | None = None) -> Config:
     if data is None:
         return Config(root=root, source=path)
     if not isinstance(data, dict):
-        raise ConfigError(f"{CONFIG_NAME}:1:1: expected a mapping of settings",
-                          hint="see `handoff init` for a commented example")
+        raise ConfigError(f"{CONFIG_NAME}:1:1: {t('config.not_mapping')}", hint=t("config.not_mapping.hint"))
 
     def fail(key: str, message: str, hint: str | None = None):
         where = parsed.position((key,))
@@ -87,23 +87,23 @@ def load_config(start: Path | None = None) -> Config:
 
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
-        fail(unknown[0], "unknown setting", hint="known settings: " + ", ".join(sorted(_KNOWN_KEYS)))
+        fail(unknown[0], t("config.unknown_setting"),
+             hint=t("config.known_settings", keys=", ".join(sorted(_KNOWN_KEYS))))
     version = data.get("version", 1)
     if version not in SUPPORTED_VERSIONS:
-        fail("version", f"unsupported version {version!r}; this handoff understands version 1",
-             hint="upgrade handoff (pip install -U handoff-cli), or set version: 1")
+        fail("version", t("config.version", version=repr(version)), hint=t("config.version.hint"))
     folder = data.get("dir", DEFAULT_DIR)
     if not isinstance(folder, str) or not folder.strip() or Path(folder).is_absolute() or ".." in Path(folder).parts:
-        fail("dir", "must be a relative folder inside the repository, e.g. handoffs")
+        fail("dir", t("config.dir"))
     days = data.get("feedback_due_days", DEFAULT_FEEDBACK_DUE_DAYS)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        fail("feedback_due_days", "must be a whole number of days, 1 or more")
+        fail("feedback_due_days", t("config.feedback_due_days"))
     kinds = data.get("kinds") or {}
     if not isinstance(kinds, dict) or not all(isinstance(v, str) for v in kinds.values()):
-        fail("kinds", "must map kind names to schema files, e.g. rfq: schemas/rfq.schema.json")
+        fail("kinds", t("config.kinds"))
     scoring = data.get("scoring") or {}
     if not isinstance(scoring, dict):
-        fail("scoring", "must be a mapping of weights")
+        fail("scoring", t("config.scoring"))
     return Config(
         root=root, dir=folder.strip().rstrip("/"), feedback_due_days=days,
         kinds={str(name): root / file for name, file in kinds.items()}, scoring=scoring, source=path,

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from handoff_cli.errors import AmbiguousId, IdNotFound
+from handoff_cli.i18n import t
 
 ID_PATTERN = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})-([a-z0-9]{6})$")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -50,7 +51,7 @@ def resolve(query: str, known: Iterable[str]) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise IdNotFound(f"no handoff matches '{query}'", hint="`handoff list` shows the ids")
+        raise IdNotFound(t("ids.not_found", query=query), hint=t("ids.not_found.hint"))
     shown = ", ".join(matches[:10]) + (" …" if len(matches) > 10 else "")
-    raise AmbiguousId(f"'{query}' matches {len(matches)} handoffs: {shown}", matches,
-                      hint="type more characters of the id")
+    raise AmbiguousId(t("ids.ambiguous", query=query, count=len(matches), matches=shown), matches,
+                      hint=t("ids.ambiguous.hint"))

@@ -68,8 +68,7 @@ def contained(root: Path, path: Path) -> Path:
     written outside the repository."""
     resolved = path.parent.resolve() / path.name
     if not resolved.is_relative_to(root.resolve()):
-        raise UserError(f"refusing to write {path}: it is outside the repository {root}",
-                        hint="is the handoffs folder a link that points elsewhere?")
+        raise UserError(t("layout.outside", path=path, root=root), hint=t("layout.outside.hint"))
     return path
 
 
@@ -126,7 +125,7 @@ def expand(paths: list[Path], handoffs_dir: Path) -> Scan:
     result = Scan()
     for given in paths:
         if not given.exists() and not given.is_symlink():
-            raise UserError(f"{given}: no such file or folder")
+            raise UserError(t("layout.no_such_path", path=given))
         if given.is_dir() and not given.is_symlink():
             inner = scan(given) if given.resolve() == handoffs_dir.resolve() else _scan_loose(given, handoffs_dir)
             result.documents += inner.documents

@@ -24,6 +24,7 @@ from typing import IO
 from handoff_cli.documents import layout, reading
 from handoff_cli.errors import GitError
 from handoff_cli.git import Git
+from handoff_cli.i18n import t
 from handoff_cli.history.timelines import Commit, History, Rework, Timeline
 
 _RECEIPT = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?receipt\b", re.MULTILINE)
@@ -75,7 +76,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     try:
         top, shallow = repository.toplevel, repository.shallow
     except GitError:  # not a repository, or no git here: the report goes on without history
-        return lambda: History({}, available=False, reason="not a git repository")
+        return lambda: History({}, available=False, reason=t("history.not_a_repository"))
     head = repository.head() or ""
     processes = 2
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()

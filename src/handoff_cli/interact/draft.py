@@ -8,6 +8,7 @@ from typing import Any
 
 from handoff_cli.documents import reading
 from handoff_cli.errors import UserError
+from handoff_cli.i18n import t
 from handoff_cli.rules.kinds import Kind
 
 LIST_FIELDS = ("open_questions", "links")
@@ -40,24 +41,25 @@ def _field_spec(kind: Kind | None, path: list[str]) -> dict | None:
 def assign(document: dict, assignment: str, kind: Kind | None = None) -> None:
     """Apply one `--set` value: `context.why_they_agreed=...`, `to.email=...`, `open_questions[]=...`."""
     if "=" not in assignment:
-        raise UserError(f"--set {assignment!r}: expected FIELD=VALUE", hint="e.g. --set to.name='田中 一郎'")
+        raise UserError(t("set.expected_assignment", assignment=repr(assignment)),
+                        hint=t("set.expected_assignment.hint"))
     key, value = assignment.split("=", 1)
     key = key.strip()
     append = key.endswith("[]")
     parts = key[:-2].split(".") if append else key.split(".")
     if not all(parts):
-        raise UserError(f"--set {assignment!r}: '{key}' is not a field path", hint="e.g. context.budget")
+        raise UserError(t("set.not_a_path", assignment=repr(assignment), key=key), hint=t("set.not_a_path.hint"))
     target = document
     for part in parts[:-1]:
         child = target.setdefault(part, {})
         if not isinstance(child, dict):
-            raise UserError(f"--set {key}: '{part}' is not a group of fields")
+            raise UserError(t("set.not_a_group", key=key, part=part))
         target = child
     last = parts[-1]
     if append or last in LIST_FIELDS and len(parts) == 1:
         existing = target.setdefault(last, [])
         if not isinstance(existing, list):
-            raise UserError(f"--set {key}: '{last}' is not a list")
+            raise UserError(t("set.not_a_list", key=key, name=last))
         existing.append(value)
     else:
         target[last] = coerce(value, _field_spec(kind, parts))
@@ -85,7 +87,7 @@ def read_values_file(path: Path) -> dict:
         problem = parsed.problems[0]
         raise UserError(f"{path}:{problem.position.line}:{problem.position.column}: {problem.message}")
     if not isinstance(parsed.value, dict):
-        raise UserError(f"{path}:1:1: expected a mapping of fields")
+        raise UserError(f"{path}:1:1: {t('values.not_mapping')}")
     return parsed.value
 
 

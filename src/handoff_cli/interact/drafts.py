@@ -8,6 +8,7 @@ from pathlib import Path
 from handoff_cli.documents import layout, writing
 from handoff_cli.documents.config import git_dir
 from handoff_cli.errors import UserError
+from handoff_cli.i18n import t
 from handoff_cli.interact.draft import Draft
 
 
@@ -33,5 +34,5 @@ def latest_new_draft(root: Path) -> Path:
     """The most recently saved draft of `handoff new`, for --resume."""
     drafts = sorted(drafts_dir(root).glob("new-*.yaml"), key=lambda p: p.stat().st_mtime)
     if not drafts:
-        raise UserError("no draft to resume", hint="drafts are kept when `handoff new` is interrupted")
+        raise UserError(t("drafts.none"), hint=t("drafts.none.hint"))
     return drafts[-1]

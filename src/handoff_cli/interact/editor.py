@@ -9,6 +9,7 @@ from pathlib import Path
 
 from handoff_cli.documents.layout import display_path
 from handoff_cli.errors import UserError
+from handoff_cli.i18n import t
 
 
 def edit(path: Path) -> None:
@@ -17,5 +18,5 @@ def edit(path: Path) -> None:
     try:
         subprocess.run([*shlex.split(editor), str(path)], check=True)
     except (OSError, subprocess.CalledProcessError) as error:
-        raise UserError(f"editor '{editor}' failed: {error}; your draft is kept at {display_path(path)}",
-                        hint="set EDITOR, e.g. export EDITOR=nano") from None
+        raise UserError(t("editor.failed", editor=editor, problem=error, path=display_path(path)),
+                        hint=t("editor.failed.hint")) from None

@@ -12,17 +12,18 @@ from handoff_cli.interact.draft import Draft, coerce
 from handoff_cli.rules.formats import format_checker
 from handoff_cli.rules.kinds import FieldSpec
 
+# (field, required): each is asked as i18n's "prompt.envelope.<field>"
 ENVELOPE_PROMPTS = (
-    ("from.name", "From: your name", "送り手: あなたの氏名", True),
-    ("from.email", "From: your email", "送り手: メール", False),
-    ("from.team", "From: your team", "送り手: チーム", False),
-    ("title", "Title: one line that says what is handed over", "件名: 何を引き継ぐかを一行で", True),
-    ("to.name", "To: the receiver's name", "受け手: 氏名", True),
-    ("to.email", "To: the receiver's email", "受け手: メール", False),
-    ("to.team", "To: the receiver's team", "受け手: チーム", False),
-    ("customer.company", "Customer company", "顧客の会社名", True),
-    ("customer.contact", "Customer contact person", "先方の担当者", False),
-    ("customer.role", "Contact's role or department", "担当者の部署・役職", False),
+    ("from.name", True),
+    ("from.email", False),
+    ("from.team", False),
+    ("title", True),
+    ("to.name", True),
+    ("to.email", False),
+    ("to.team", False),
+    ("customer.company", True),
+    ("customer.contact", False),
+    ("customer.role", False),
 )
 
 
@@ -40,11 +41,11 @@ def _put(values: dict, dotted: str, value: Any) -> None:
 
 
 class Prompter:
-    """Fills a draft field by field; values already given (flags, file) are not asked again."""
+    """Fills a draft field by field; values already given (flags, file) are not asked again.
+    Every word is looked up (`t`) when it is asked, in the user's language."""
 
-    def __init__(self, console: Console, ja: bool):
+    def __init__(self, console: Console):
         self.console = console
-        self.ja = ja
 
     def ask(self, label: str, *, required: bool, description: str = "", choices: list | None = None,
             spec: dict | None = None, default: str | None = None) -> Any:
@@ -93,10 +94,9 @@ class Prompter:
 
     def fill(self, draft: Draft) -> None:
         values = draft.values
-        for dotted, en, ja, required in ENVELOPE_PROMPTS:
+        for dotted, required in ENVELOPE_PROMPTS:
             if _get(values, dotted) in (None, ""):
-                default = None
-                value = self.ask(ja if self.ja else en, required=required, default=default)
+                value = self.ask(t(f"prompt.envelope.{dotted}"), required=required)
                 if value is not None:
                     _put(values, dotted, value)
         self.console.print(f"\n[bold underline]{t('prompt.required')}[/bold underline]")
@@ -106,11 +106,11 @@ class Prompter:
             self.console.print(f"\n[bold underline]{t('prompt.recommended')}[/bold underline]")
             for field in draft.kind.recommended_fields:
                 self._field(values, field, required=False)
-        self._list(values, "open_questions", "Open question (Enter to finish)", "未確認事項（Enterで終了）")
+        self._list(values, "open_questions", t("prompt.open_question"))
 
-    def _list(self, values: dict, key: str, en: str, ja: str) -> None:
+    def _list(self, values: dict, key: str, label: str) -> None:
         while True:
-            answer = self.ask(ja if self.ja else en, required=False)
+            answer = self.ask(label, required=False)
             if answer is None:
                 return
             values.setdefault(key, []).append(str(answer))
@@ -119,43 +119,44 @@ class Prompter:
 class FeedbackPrompter(Prompter):
     """Asks the receiver for a receipt or an outcome entry."""
 
+    def _ask_for(self, key: str, *, required: bool, choices: list | None = None, explained: bool = True,
+                 description: str | None = None):
+        """Ask for the entry's `key`, labelled and explained by i18n's "prompt.feedback.<key>[.help]"."""
+        if description is None and explained:
+            description = t(f"prompt.feedback.{key}.help")
+        return self.ask(t(f"prompt.feedback.{key}"), required=required, choices=choices, description=description or "")
+
     def receipt(self, values: dict) -> None:
         if not values.get("decision"):
-            values["decision"] = self.ask("decision", required=True, choices=["accepted", "conditional", "rejected"],
-                                          description="accepted / conditional / rejected")
+            values["decision"] = self._ask_for("decision", required=True,
+                                               choices=["accepted", "conditional", "rejected"])
         if values["decision"] == "rejected":
             if not values.get("rejection_reason"):
-                values["rejection_reason"] = self.ask(
-                    "rejection_reason", required=True, choices=["procedural", "clerical", "definitional"],
-                    description="procedural: sent to the wrong person; clerical: incomplete or inaccurate; "
-                                "definitional: does not meet the bar for this kind")
+                values["rejection_reason"] = self._ask_for(
+                    "rejection_reason", required=True, choices=["procedural", "clerical", "definitional"])
         elif not values.get("synthesis"):
-            values["synthesis"] = self.ask(
-                "synthesis", required=True,
-                description="受け取った内容を自分の言葉で要約してください" if self.ja
-                else "What you understood, in your own words")
+            values["synthesis"] = self._ask_for("synthesis", required=True)
 
     def outcome(self, values: dict, outcomes: list[str], losses: list[str], fields: list[str]) -> None:
         if not values.get("outcome"):
-            values["outcome"] = self.ask("outcome", required=True, choices=outcomes or None)
+            values["outcome"] = self._ask_for("outcome", required=True, choices=outcomes or None, explained=False)
         if not values.get("rating"):
-            values["rating"] = int(self.ask("rating", required=True, choices=["1", "2", "3", "4", "5"],
-                                            description="1-5: how well the handoff prepared you"))
-        for key, en, ja in (("useful", "What helped", "役立ったこと"), ("missing", "What was missing", "足りなかったこと")):
+            values["rating"] = int(self._ask_for("rating", required=True, choices=["1", "2", "3", "4", "5"]))
+        for key in ("useful", "missing"):
             if not values.get(key):
-                values[key] = self.ask(key, required=False, description=ja if self.ja else en)
+                values[key] = self._ask_for(key, required=False)
         for key in ("missing_fields", "wrong_fields"):
             if not values.get(key):
                 values[key] = self._field_list(key, fields)
         if values["outcome"] in losses and not values.get("reason"):
-            values["reason"] = self.ask("reason", required=True, description="why it was lost")
+            values["reason"] = self._ask_for("reason", required=True)
         if not values.get("request"):
-            values["request"] = self.ask("request", required=False,
-                                         description="次回への要望" if self.ja else "What to do differently next time")
+            values["request"] = self._ask_for("request", required=False)
 
     def _field_list(self, key: str, fields: list[str]) -> list[str]:
         while True:
-            answer = self.ask(key, required=False, description="comma-separated: " + ", ".join(fields))
+            answer = self._ask_for(key, required=False,
+                                   description=t("prompt.feedback.fields.help", fields=", ".join(fields)))
             chosen = [f.strip() for f in str(answer or "").split(",") if f.strip()]
             unknown = [f for f in chosen if f not in fields]
             if not unknown:

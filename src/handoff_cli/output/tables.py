@@ -26,7 +26,7 @@ def console(stream=None) -> Console:
 
 # ---------------------------------------------------------------- list
 
-LIST_COLUMNS = ("id", "kind", "title", "from", "to", "created", "feedback")
+LIST_COLUMNS = ("id", "kind", "title", "from", "to", "created", "feedback")  # headers: i18n "list.column.<name>"
 _STATE_STYLE = {"none": "yellow", "received": "cyan", "rejected": "red", "done": "green"}
 
 
@@ -38,7 +38,8 @@ def list_table(rows: Sequence[ListRow]) -> Table:
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for column in LIST_COLUMNS:
         fixed = column in ("id", "kind", "created", "feedback")
-        table.add_column(column, overflow="fold", no_wrap=fixed, ratio=None if fixed else (3 if column == "title" else 1))
+        table.add_column(t(f"list.column.{column}"), overflow="fold", no_wrap=fixed,
+                         ratio=None if fixed else (3 if column == "title" else 1))
     for row in rows:
         title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
         table.add_row(row.id, row.kind, title, row.sender, row.receiver, row.created[:10],
@@ -70,32 +71,41 @@ def _fields_table(pairs: Sequence[tuple[str, Any]]) -> Table:
     return table
 
 
+SHOW_LISTS = ("next_actions", "contingencies", "open_questions", "links")  # headings: i18n "show.section.<name>"
+
+
 def show_renderables(view: HandoffView) -> list:
     """What `show` prints, top to bottom."""
     h = view.handoff
     out: list = [Text(f"{h.id}  {h.title}", style="bold"),
-                 _fields_table([("kind", h.kind), ("created", h.created), ("from", _person(h.sender)),
-                                ("to", _person(h.receiver)),
-                                ("customer", _value_text(h.customer)), ("file", display_path(h.path)),
-                                ("feedback", state_label(view.state))])]
+                 _fields_table([(t("show.label.kind"), h.kind), (t("show.label.created"), h.created),
+                                (t("show.label.from"), _person(h.sender)), (t("show.label.to"), _person(h.receiver)),
+                                (t("show.label.customer"), _value_text(h.customer)),
+                                (t("show.label.file"), display_path(h.path)),
+                                (t("show.label.feedback"), state_label(view.state))])]
     context_pairs = []
     for name, value in h.context.items():
         context_pairs.append((view.field_titles.get(name, name), value))
-    out += [Text(""), Text("context", style="bold underline"), _fields_table(context_pairs)]
-    for key in ("next_actions", "contingencies", "open_questions", "links"):
+    out += [Text(""), Text(t("show.section.context"), style="bold underline"), _fields_table(context_pairs)]
+    for key in SHOW_LISTS:
         items = h.data.get(key) or []
         if items:
-            out += [Text(""), Text(key, style="bold underline")]
+            out += [Text(""), Text(t(f"show.section.{key}"), style="bold underline")]
             out += [Text("  • " + _value_text(item)) for item in items]
-    out += [Text(""), Text("feedback", style="bold underline")]
+    out += [Text(""), Text(t("show.section.feedback"), style="bold underline")]
     if view.feedback is None:
         out.append(Text("  " + t("feedback.none"), style="yellow"))
     else:
         for entry in view.feedback.entries:
-            head = f"{entry.phase}  {entry.at}  {_person(entry.by)}"
+            head = f"{_phase(entry.phase)}  {entry.at}  {_person(entry.by)}"
             pairs = [(k, v) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
             out += [Text(head, style="bold"), _fields_table(pairs)]
     return out
+
+
+def _phase(phase: str) -> str:
+    """receipt / outcome in the user's language (anything else, from data, as it is)."""
+    return t(f"phase.{phase}") if phase in ("receipt", "outcome") else str(phase)
 
 
 # ---------------------------------------------------------------- report
@@ -104,8 +114,9 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
-def _num(value: float | None, unit: str = "") -> str:
-    return "–" if value is None else f"{value:g}{unit}"
+def _num(value: float | None, unit: str | None = None) -> str:
+    """`value` with i18n's "unit.<unit>" (hours, days) after it."""
+    return "–" if value is None else f"{value:g}" + (t(f"unit.{unit}") if unit else "")
 
 
 def _mix(counts: dict) -> str:
@@ -113,49 +124,58 @@ def _mix(counts: dict) -> str:
 
 
 def _table(title: str, columns: Sequence[str], right: Sequence[str] = ()) -> Table:
+    """A report table; `columns` are names whose headers are i18n's "report.column.<name>"
+    ("" for an unnamed column)."""
     table = Table(title=title, title_justify="left", title_style="bold", show_edge=False, header_style="bold",
                   pad_edge=False)
     for column in columns:
-        table.add_column(column, justify="right" if column in right else "left", overflow="fold",
-                         no_wrap=column in _UNBREAKABLE or column in right, min_width=_MIN_WIDTH.get(column))
+        table.add_column(t(f"report.column.{column}") if column else "", justify="right" if column in right else "left",
+                         overflow="fold", no_wrap=column in _UNBREAKABLE or column in right,
+                         min_width=_MIN_WIDTH.get(column))
     return table
 
 
 _UNBREAKABLE = ("id", "month", "awaiting", "kind")
-_MIN_WIDTH = {"title": 12, "receiver": 8, "due": 10, "handed over": 10, "from → to": 10, "": 8, "outcomes": 12, "most often missing": 12}
+_MIN_WIDTH = {"title": 12, "receiver": 8, "due": 10, "handed_over": 10, "handed_over_count": 10, "from_to": 10, "": 8,
+              "outcomes": 12,
+              "most_often_missing": 12}
 
 
 def report_renderables(report: Report, warnings: bool = True) -> list:
     """The report's tables; `warnings=False` when the caller prints them on stderr instead."""
     out: list = []
     if warnings and report.warnings:
-        out += [Text(f"warning: {w}", style="yellow") for w in report.warnings] + [Text("")]
-    pending = _table(f"Pending feedback ({len(report.pending)}, as of {report.as_of[:10]})",
-                     ("id", "title", "receiver", "handed over", "awaiting", "due"))
+        out += [Text(t("report.warning", warning=w), style="yellow") for w in report.warnings] + [Text("")]
+    pending = _table(t("report.pending.title", count=len(report.pending), date=report.as_of[:10]),
+                     ("id", "title", "receiver", "handed_over", "awaiting", "due"))
     for row in report.pending:
-        due = Text("OVERDUE " + row.due, style="bold red") if row.overdue else Text(row.due)
+        due = Text(t("report.overdue", due=row.due), style="bold red") if row.overdue else Text(row.due)
         title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
-        handed = f"{row.handed_over[:10]} ({row.age_days}d)" + (" uncommitted" if row.uncommitted else "")
-        pending.add_row(row.id, title, row.receiver, handed, row.awaiting, due)
+        handed = t("report.handed", date=row.handed_over[:10], days=row.age_days) + (
+            t("report.uncommitted") if row.uncommitted else "")
+        pending.add_row(row.id, title, row.receiver, handed, _phase(row.awaiting), due)
     out += [pending, Text("")]
     r = report.responsiveness
-    out.append(Text(
-        f"Responsiveness: receipts {r.receipts}, on time (next business day) {_pct(r.receipt_on_time_rate)}, "
-        f"median {_num(r.receipt_median_hours, ' h')}, p90 {_num(r.receipt_p90_hours, ' h')}; "
-        f"outcomes {r.outcomes}, on time {_pct(r.outcome_on_time_rate)}, median {_num(r.outcome_median_days, ' d')}, "
-        f"p90 {_num(r.outcome_p90_days, ' d')}; overdue {r.overdue}"))
+    out.append(Text(t(
+        "report.responsiveness", receipts=r.receipts, receipt_on_time=_pct(r.receipt_on_time_rate),
+        receipt_median=_num(r.receipt_median_hours, "hours"), receipt_p90=_num(r.receipt_p90_hours, "hours"),
+        outcomes=r.outcomes, outcome_on_time=_pct(r.outcome_on_time_rate),
+        outcome_median=_num(r.outcome_median_days, "days"), outcome_p90=_num(r.outcome_p90_days, "days"),
+        overdue=r.overdue)))
     out.append(Text(""))
-    groups = _table(f"Quality by {report.by}", ("", "n", "quality", "final", "feedback", "receipt on time",
-                                                 "median latency", "accepted", "outcomes", "most often missing"),
-                    right=("n", "quality", "final", "feedback", "receipt on time", "median latency", "accepted"))
+    by = t(f"report.by.{report.by}") if report.by in _GROUPINGS else report.by
+    groups = _table(t("report.quality.title", by=by),
+                    ("", "n", "quality", "final", "feedback", "receipt_on_time", "median_latency", "acceptance_rate",
+                     "outcomes", "most_often_missing"),
+                    right=("n", "quality", "final", "feedback", "receipt_on_time", "median_latency", "acceptance_rate"))
     for row in report.groups:
         groups.add_row(row.group, str(row.count), _num(row.quality), str(row.final), _pct(row.feedback_rate),
-                       _pct(row.receipt_on_time_rate), _num(row.median_latency_days, " d"), _pct(row.acceptance_rate),
-                       _mix(row.outcomes), ", ".join(row.top_missing) or "–")
+                       _pct(row.receipt_on_time_rate), _num(row.median_latency_days, "days"),
+                       _pct(row.acceptance_rate), _mix(row.outcomes), ", ".join(row.top_missing) or "–")
     out += [groups, Text("")]
-    funnel = _table("Funnel by kind", ("kind", "handed over", "received", "accepted", "rejected", "acceptance",
-                                       "outcomes", "rejection reasons", "most often missing"),
-                    right=("handed over", "received", "accepted", "rejected", "acceptance"))
+    funnel = _table(t("report.funnel.title"), ("kind", "handed_over_count", "received", "accepted", "rejected",
+                                                "acceptance", "outcomes", "rejection_reasons", "most_often_missing"),
+                    right=("handed_over_count", "received", "accepted", "rejected", "acceptance"))
     for row in report.funnel:
         funnel.add_row(row.kind, str(row.handed_over), str(row.received), f"{row.accepted}+{row.conditional}",
                        str(row.rejected), _pct(row.acceptance_rate), _mix(row.outcomes), _mix(row.rejection_reasons),
@@ -163,15 +183,15 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
     out += [funnel]
     losses = [reason for row in report.funnel for reason in row.loss_reasons]
     if losses:
-        out += [Text("Loss reasons:", style="bold")] + [Text("  • " + reason) for reason in losses]
+        out += [Text(t("report.loss_reasons"), style="bold")] + [Text("  • " + reason) for reason in losses]
     out.append(Text(""))
-    trend = _table("Trend by month of handover", ("month", "n", "quality", "median latency", "feedback"),
-                   right=("n", "quality", "median latency", "feedback"))
+    trend = _table(t("report.trend.title"), ("month", "n", "quality", "median_latency", "feedback"),
+                   right=("n", "quality", "median_latency", "feedback"))
     for row in report.trend:
-        trend.add_row(row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, " d"),
+        trend.add_row(row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, "days"),
                       _pct(row.feedback_rate))
     out += [trend, Text("")]
-    best = _table("Best handoffs to share", ("id", "title", "from → to", "quality", "outcome", "rating"),
+    best = _table(t("report.best.title"), ("id", "title", "from_to", "quality", "outcome", "rating"),
                   right=("quality", "rating"))
     for row in report.best:
         best.add_row(row.id, row.title, f"{row.sender} → {row.receiver}", str(row.quality), row.outcome,
@@ -180,23 +200,34 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
     return out
 
 
+_GROUPINGS = ("sender", "receiver", "team", "pair", "kind")  # `--by`, worded as i18n "report.by.<name>"
+_PARTS = ("required", "recommended", "specificity", "actionability", "rating", "stability")  # "quality.part.<name>"
+_SOURCES = ("git", "uncommitted", "file")  # where the handover time came from: "show.source.<name>"
+
+
 def explanation_renderables(record: dict) -> list:
     """`show`'s "why N": the quality score part by part."""
-    out = [Text(f"quality {record['quality']} ({record['status']})", style="bold underline")]
+    status = record["status"]
+    out = [Text(t("show.quality", quality=record["quality"],
+                  status=t(f"quality.status.{status}") if status in ("final", "provisional") else status),
+                style="bold underline")]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_column(overflow="fold")
     for name, part in record["parts"].items():
         value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
-        table.add_row(name, f"{value} × {part['weight']:g}", Text(part["detail"]))
+        table.add_row(t(f"quality.part.{name}") if name in _PARTS else name, f"{value} × {part['weight']:g}",
+                      Text(part["detail"]))
     if record["penalty"]:
-        table.add_row("penalty", f"−{record['penalty']}", Text("the receipt rejected it as clerical or definitional"))
+        table.add_row(t("show.penalty"), f"−{record['penalty']}", Text(t("show.penalty.reason")))
     out.append(table)
-    timing = f"handed over {record['handed_over'][:16].replace('T', ' ')} ({record['source']})"
+    source = record["source"]
+    timing = t("show.handed_over", at=record["handed_over"][:16].replace("T", " "),
+               source=t(f"show.source.{source}") if source in _SOURCES else source)
     if record["received"]:
-        timing += f", received {record['received'][:16].replace('T', ' ')}"
+        timing += t("show.received", at=record["received"][:16].replace("T", " "))
     if record["feedback"]:
-        timing += f", outcome {record['feedback'][:16].replace('T', ' ')}"
+        timing += t("show.outcome", at=record["feedback"][:16].replace("T", " "))
     out.append(Text(timing))
     return out

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from handoff_cli.documents.model import Person
 from handoff_cli.history.timelines import History
+from handoff_cli.i18n import t
 from handoff_cli.reporting.digests import (
     FeedbackDigest,
     HandoffDigest,
@@ -129,7 +130,8 @@ def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, Feedba
         if history.available and timeline.handed_over:
             handed_at, handed_by, source = timeline.handed_over.at, timeline.handed_over.name, "git"
             if _disagrees(created, handed_at):
-                disagreements.append(f"created {created:%Y-%m-%d} but committed {handed_at:%Y-%m-%d}")
+                disagreements.append(t("join.created", created=f"{created:%Y-%m-%d}",
+                                       committed=f"{handed_at:%Y-%m-%d}"))
         elif history.available:
             handed_at, handed_by, source, timed_now = as_of, handoff.sender.name, "uncommitted", True
         else:
@@ -185,5 +187,6 @@ def _event_time(history: History, commit, typed_text: str | None, phase: str, as
     if commit is None:
         return as_of, True  # in the working tree, not committed yet
     if _disagrees(typed, commit.at):
-        disagreements.append(f"{phase} at {typed:%Y-%m-%d} but committed {commit.at:%Y-%m-%d}")
+        disagreements.append(t("join.event", phase=t(f"phase.{phase}"), typed=f"{typed:%Y-%m-%d}",
+                               committed=f"{commit.at:%Y-%m-%d}"))
     return commit.at, False

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 
 from handoff_cli.history.timelines import HistoryState
+from handoff_cli.i18n import t
 from handoff_cli.reporting.join import Assessment
 from handoff_cli.rules.kinds import Kinds
 from handoff_cli.scoring.leniency import shrunk_mean
@@ -138,7 +139,7 @@ def _group_key(a: Assessment, by: str) -> str:
     if by == "receiver":
         return a.receiver.name
     if by == "team":
-        return f"{a.sender.team or '(no team)'} → {a.receiver.team or '(no team)'}"
+        return f"{a.sender.team or t('report.no_team')} → {a.receiver.team or t('report.no_team')}"
     if by == "pair":
         return f"{a.sender.name} → {a.receiver.name}"
     return a.kind
@@ -271,16 +272,14 @@ def build_report(assessments: list[Assessment], history: HistoryState, kinds: Ki
     chosen.sort(key=lambda a: a.id)
     warnings = []
     if not history.available:
-        warnings.append(f"{history.reason}: handover, receipt and feedback times come from the files' own "
-                        "fields, and rework cannot be computed")
+        warnings.append(t("report.warning.no_history", reason=history.reason))
     elif history.shallow:
-        warnings.append("shallow clone: history is partial, so handover times, latencies and rework may be wrong; "
-                        "run `git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)")
+        warnings.append(t("report.warning.shallow"))
     for a in chosen:
         for disagreement in a.disagreements:
-            warnings.append(f"{a.id}: {disagreement} (git wins)")
+            warnings.append(t("report.warning.disagreement", id=a.id, disagreement=disagreement))
         if a.feedback_by_other:
-            warnings.append(f"{a.id}: feedback by someone else than the receiver {a.receiver.name}")
+            warnings.append(t("report.warning.feedback_by_other", id=a.id, receiver=a.receiver.name))
     state = "unavailable" if not history.available else "partial" if history.shallow else "complete"
     return Report(
         as_of=as_of.isoformat(), by=by, handoffs=len(chosen), pending=pending_rows(chosen, as_of),

@@ -25,7 +25,7 @@ from typing import Any
 from handoff_cli.documents.config import Config
 from handoff_cli.documents.model import canonical_handoff
 from handoff_cli.errors import ConfigError, UnknownKind
-from handoff_cli.i18n import localized
+from handoff_cli.i18n import localized, t
 from handoff_cli.rules.formats import format_checker, is_date, is_date_time
 
 BUILTIN_KINDS = ("lead", "order", "service")
@@ -218,7 +218,7 @@ def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
     shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
     where = f".handoff.yaml: kinds.{kind_name}: {shown}"
     if not path.is_file():
-        raise ConfigError(f"{where}: schema file not found", hint="fix the path under `kinds:` in .handoff.yaml")
+        raise ConfigError(t("kinds.schema_not_found", where=where), hint=t("kinds.schema_not_found.hint"))
     text = path.read_text(encoding="utf-8")
     try:
         if path.suffix in (".yaml", ".yml"):
@@ -232,23 +232,24 @@ def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
         else:
             schema = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ConfigError(f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from None
+        raise ConfigError(t("kinds.not_json", where=f"{shown}:{error.lineno}:{error.colno}",
+                            problem=error.msg)) from None
     if not isinstance(schema, dict):
-        raise ConfigError(f"{where}: a schema must be a JSON object")
+        raise ConfigError(t("kinds.not_object", where=where))
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
-        at = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        raise ConfigError(f"{where}: not a valid JSON Schema at {at}: {error.message}",
-                          hint="start from `handoff schema lead` and keep to draft 2020-12") from None
+        at = "/".join(str(p) for p in error.absolute_path) or t("kinds.schema_root")
+        raise ConfigError(t("kinds.invalid_schema", where=where, at=at, problem=error.message),
+                          hint=t("kinds.invalid_schema.hint")) from None
     try:
         _validator(schema).is_valid({})  # resolves $refs now, not in the middle of a check
     except Exception as error:  # referencing raises several unrelated types for bad refs
-        raise ConfigError(f"{where}: cannot resolve the schema: {error}",
-                          hint=f"refer to the built-in envelope as {ENVELOPE_ID}") from None
+        raise ConfigError(t("kinds.unresolvable", where=where, problem=error),
+                          hint=t("kinds.unresolvable.hint", id=ENVELOPE_ID)) from None
     return schema
 
 
@@ -274,7 +275,7 @@ class Kinds:
             elif name in BUILTIN_KINDS:
                 self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in", self.fast)
             else:
-                raise UnknownKind(f"unknown kind '{name}'", hint="known kinds: " + ", ".join(self.names))
+                raise UnknownKind(t("kinds.unknown", kind=name), hint=t("kinds.known", kinds=", ".join(self.names)))
         return self._loaded[name]
 
     def load_all(self) -> None:

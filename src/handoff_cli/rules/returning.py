@@ -6,17 +6,17 @@ from __future__ import annotations
 from handoff_cli.documents.feedback_file import OUTCOME_KEYS, RECEIPT_KEYS
 from handoff_cli.documents.model import Handoff, Person
 from handoff_cli.errors import UserError
+from handoff_cli.i18n import t
 from handoff_cli.rules.kinds import Kind
 
 
 def check_author(handoff: Handoff, by: Person, force: bool) -> None:
     if not by.name:
-        raise UserError("git does not know who you are", hint="git config user.name 'Your Name'; "
-                                                               "git config user.email you@example.com")
+        raise UserError(t("returning.no_identity"), hint=t("returning.no_identity.hint"))
     if not by.is_same(handoff.receiver) and not force:
         receiver = handoff.receiver.name + (f" <{handoff.receiver.email}>" if handoff.receiver.email else "")
-        raise UserError(f"you ({by.name}) are not the receiver of {handoff.id} ({receiver})",
-                        hint="add --force to record feedback on their behalf; the report will mark it")
+        raise UserError(t("returning.not_receiver", name=by.name, id=handoff.id, receiver=receiver),
+                        hint=t("returning.not_receiver.hint"))
 
 
 def feedback_phase(receipt: bool, values: dict, has_receipt: bool) -> str | None:
@@ -42,7 +42,7 @@ def missing_flags(phase: str, values: dict, kind: Kind) -> list[str]:
     else:
         needed += [flag for flag, key in (("--outcome", "outcome"), ("--rating", "rating")) if values.get(key) is None]
         if not values.get("useful") and not values.get("missing"):
-            needed.append("--useful or --missing")
+            needed.append(t("returning.useful_or_missing"))
         if values.get("outcome") in kind.loss_outcomes and not values.get("reason"):
             needed.append("--reason")
     return needed

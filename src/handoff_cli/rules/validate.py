@@ -25,24 +25,27 @@ class _Collector:
         self.findings.append(Finding(self.file, where.line, where.column, dotted(path), message, code))
 
 
-_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true/false",
-               "object": "a mapping", "array": "a list", "null": "nothing"}
+_TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")  # worded as i18n "type.<name>"
+
+
+def _expected_name(expected: str) -> str:
+    return t(f"type.{expected}") if expected in _TYPES else expected
 
 
 def _type_name(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return t("type.null")
     if isinstance(value, bool):
-        return "a boolean (true/false)"
+        return t("type.found_boolean")
     if isinstance(value, int):
-        return "a whole number"
+        return t("type.integer")
     if isinstance(value, float):
-        return "a number"
+        return t("type.number")
     if isinstance(value, dict):
-        return "a mapping"
+        return t("type.object")
     if isinstance(value, list):
-        return "a list"
-    return "text"
+        return t("type.array")
+    return t("type.string")
 
 
 def _schema_findings(collector: _Collector, validator, instance: Any, fast=None) -> None:
@@ -69,7 +72,7 @@ def _add_schema_error(collector: _Collector, error) -> None:
         hint = ""
         if expected == "string" and isinstance(value, (bool, int, float)):
             hint = t("type.yaml_hint", found=_type_name(value))
-        collector.add(path, t("schema.type", expected=_TYPE_NAMES.get(expected, expected),
+        collector.add(path, t("schema.type", expected=_expected_name(expected),
                               found=_type_name(value), hint=hint), "schema.type")
     elif keyword == "enum":
         collector.add(path, t("schema.enum", value=value, allowed=", ".join(map(str, error.validator_value))),

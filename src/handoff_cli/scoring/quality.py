@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from handoff_cli.documents.model import Handoff
+from handoff_cli.i18n import t
 from handoff_cli.rules.kinds import Kind, is_placeholder
 from handoff_cli.scoring.weights import Weights
 
@@ -75,28 +76,30 @@ def _present(value) -> bool:
 def required_part(handoff: Handoff, kind: Kind, weight: float) -> Part:
     wanted = kind.required_fields
     if not wanted:
-        return Part("required", 1.0, weight, "no required fields")
+        return Part("required", 1.0, weight, t("quality.required.none"))
     bad = [f.name for f in wanted if not _present(handoff.context.get(f.name))
            or is_placeholder(handoff.context.get(f.name), kind)]
     value = 1 - len(bad) / len(wanted)
-    detail = f"{len(wanted) - len(bad)}/{len(wanted)} required fields" + (f"; missing: {', '.join(bad)}" if bad else "")
+    detail = t("quality.required.count", given=len(wanted) - len(bad), wanted=len(wanted)) + (
+        t("quality.required.missing", fields=", ".join(bad)) if bad else "")
     return Part("required", value, weight, detail)
 
 
 def recommended_part(handoff: Handoff, kind: Kind, weight: float) -> Part:
     wanted = kind.recommended_fields
     if not wanted:
-        return Part("recommended", None, weight, "the kind recommends no fields")
+        return Part("recommended", None, weight, t("quality.recommended.none"))
     covered = [f.name for f in wanted if _present(handoff.context.get(f.name))
                and not is_placeholder(handoff.context.get(f.name), kind)]
     missing = [f.name for f in wanted if f.name not in covered]
     declared = min(len(missing), len(handoff.open_questions))
     value = (len(covered) + 0.5 * declared) / len(wanted)
-    detail = f"{len(covered)}/{len(wanted)} recommended fields"
+    detail = t("quality.recommended.count", covered=len(covered), wanted=len(wanted))
     if declared:
-        detail += f" + {declared} open question{'s' if declared > 1 else ''} at half"
+        detail += t("quality.recommended.open_questions" if declared > 1 else "quality.recommended.open_question",
+                    count=declared)
     if missing:
-        detail += f"; not given: {', '.join(missing)}"
+        detail += t("quality.recommended.not_given", fields=", ".join(missing))
     return Part("recommended", value, weight, detail)
 
 
@@ -130,18 +133,18 @@ def specificity_part(handoff: Handoff, kind: Kind, weight: float) -> Part:
     texts = {f.name: handoff.context[f.name] for f in kind.fields
              if f.is_free_text and isinstance(handoff.context.get(f.name), str) and handoff.context[f.name].strip()}
     if not texts:
-        return Part("specificity", 0.0, weight, "no free text")
+        return Part("specificity", 0.0, weight, t("quality.specificity.none"))
     scores, failures = [], []
     for name, text in texts.items():
         checks = text_checks(name, text, texts, kind)
         scores.append(sum(checks.values()) / len(checks))
         failed = [check for check, passed in checks.items() if not passed]
         if failed:
-            failures.append(f"{name} ({', '.join(failed)})")
+            failures.append(f"{name} ({', '.join(t('quality.check.' + check.replace(' ', '_')) for check in failed)})")
     value = statistics.fmean(scores)
-    detail = f"{len(texts)} text fields, {value:.0%} of checks passed"
+    detail = t("quality.specificity.summary", count=len(texts), share=value)
     if failures:
-        detail += "; weak: " + "; ".join(failures)
+        detail += t("quality.specificity.weak", failures="; ".join(failures))
     return Part("specificity", value, weight, detail)
 
 
@@ -151,32 +154,37 @@ def actionability_part(handoff: Handoff, weight: float) -> Part:
     actions_value = 1.0 if complete else 0.5 if actions else 0.0
     contingencies = 1.0 if handoff.contingencies else 0.0
     value = 0.6 * actions_value + 0.4 * contingencies
-    detail = (f"{len(actions)} next action{'s' if len(actions) != 1 else ''} ({len(complete)} with owner and due), "
-              f"{len(handoff.contingencies)} contingenc{'ies' if len(handoff.contingencies) != 1 else 'y'}")
+    contingency_count = len(handoff.contingencies)
+    detail = t("quality.actionability.summary",
+               actions=t("quality.actionability.action" if len(actions) == 1 else "quality.actionability.actions",
+                         count=len(actions), complete=len(complete)),
+               contingencies=t("quality.actionability.contingency" if contingency_count == 1
+                               else "quality.actionability.contingencies", count=contingency_count))
     return Part("actionability", value, weight, detail)
 
 
 def rating_part(rating: int | None, leniency: float, weight: float) -> Part:
     if rating is None:
-        return Part("rating", None, weight, "no outcome rating yet")
+        return Part("rating", None, weight, t("quality.rating.none"))
     adjusted = min(5.0, max(1.0, rating - leniency))
-    detail = f"rated {rating}/5"
+    detail = t("quality.rating.rated", rating=rating)
     if abs(leniency) >= 0.05:
-        detail += f", {adjusted:.1f} after the receiver's leniency ({leniency:+.1f})"
+        detail += t("quality.rating.leniency", adjusted=adjusted, leniency=leniency)
     return Part("rating", (adjusted - 1) / 4, weight, detail)
 
 
 def stability_part(rework_fields: list[tuple[str, ...]] | None, supplied_late: set[str], weight: float) -> Part:
     if rework_fields is None:
-        return Part("stability", None, weight, "no git history")
+        return Part("stability", None, weight, t("quality.stability.no_history"))
     count = len(rework_fields)
     value = max(0.0, 1 - 0.3 * count)
     if not count:
-        return Part("stability", value, weight, "no rework after the handover")
+        return Part("stability", value, weight, t("quality.stability.none"))
     changed = sorted({f for fields_ in rework_fields for f in fields_})
-    detail = f"{count} rework commit{'s' if count > 1 else ''} after the handover ({', '.join(changed)})"
+    detail = t("quality.stability.reworks" if count > 1 else "quality.stability.rework", count=count,
+               fields=", ".join(changed))
     if supplied_late:
-        detail += f"; supplied late: {', '.join(sorted(supplied_late))}"
+        detail += t("quality.stability.late", fields=", ".join(sorted(supplied_late)))
     return Part("stability", value, weight, detail)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from handoff_cli.errors import ConfigError
+from handoff_cli.i18n import t
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,7 @@ class Weights:
         overrides.update({k: v for k, v in scoring.items() if k != "weights"})
         for key, value in overrides.items():
             if key not in known:
-                raise ConfigError(f".handoff.yaml: scoring.{key}: unknown setting",
-                                  hint="known: " + ", ".join(sorted(known)))
+                raise ConfigError(t("weights.unknown", key=key), hint=t("weights.known", keys=", ".join(sorted(known))))
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f".handoff.yaml: scoring.{key}: must be a number, 0 or more")
+                raise ConfigError(t("weights.not_number", key=key))
         return replace(cls(), **overrides)

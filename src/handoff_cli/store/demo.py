@@ -13,6 +13,7 @@ from handoff_cli.documents import layout, reading, writing
 from handoff_cli.documents.model import canonical_feedback
 from handoff_cli.errors import EnvironmentProblem
 from handoff_cli.git import Git
+from handoff_cli.i18n import t
 from handoff_cli.rules.formats import parse_datetime
 
 # Earlier, thinner versions of some context fields, replaced later by the sender: rework.
@@ -73,7 +74,7 @@ def _events(source: Path) -> list[_Event]:
 def build_demo(target: Path | None = None) -> Path:
     """Create the demo repository and return its path."""
     if shutil.which("git") is None:
-        raise EnvironmentProblem("git is not installed; the demo builds a git repository")
+        raise EnvironmentProblem(t("demo.no_git"))
     source = examples_dir()
     folder = target or Path(tempfile.mkdtemp(prefix="handoff-demo-"))
     folder.mkdir(parents=True, exist_ok=True)

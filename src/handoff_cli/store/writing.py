@@ -29,8 +29,7 @@ def create_handoff(kind: Kind, values: dict, root: Path, handoffs_dir: Path, kin
     (nothing written) when it has findings. Returns its id and path."""
     given_id = values.get("id")
     if given_id is not None and not is_valid_id(given_id):
-        raise UserError(f"id {given_id!r} is not of the form <yyyymmdd>-<6 chars of a-z0-9>",
-                        hint="leave id out and one is made for you")
+        raise UserError(t("writing.bad_id", id=repr(given_id)), hint=t("writing.bad_id.hint"))
     created = created or values.get("created") or now_iso()
     day = _creation_day(created)
     taken = set(layout.known_ids(handoffs_dir))
@@ -45,11 +44,11 @@ def create_handoff(kind: Kind, values: dict, root: Path, handoffs_dir: Path, kin
             writing.write_atomic(layout.contained(root, path), text, exclusive=True)
         except FileExistsError:
             if values.get("id"):
-                raise UserError(f"{display_path(path)} already exists", hint="choose another id or leave id out") from None
+                raise UserError(t("writing.exists", path=display_path(path)), hint=t("writing.exists.hint")) from None
             taken.add(handoff_id)
             continue
         return handoff_id, path
-    raise UserError("could not find a free id")  # pragma: no cover - 36^6 ids a day
+    raise UserError(t("writing.no_free_id"))  # pragma: no cover - 36^6 ids a day
 
 
 def _creation_day(created: str):
@@ -65,7 +64,7 @@ def read_existing(handoffs_dir: Path, handoff_id: str, kinds: Kinds, kind: Kind)
     parsed = reading.parse_bytes(data)
     findings = validate_feedback(layout.display_path(path), handoff_id, parsed, kinds, kind, True)
     if findings:
-        raise InvalidDocument(f"{layout.display_path(path)} has findings; fix them before adding an entry", findings)
+        raise InvalidDocument(t("writing.feedback_has_findings", path=layout.display_path(path)), findings)
     return existing_from(path, data, parsed)
 
 
@@ -79,7 +78,6 @@ def append_feedback(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind
         raise InvalidDocument(t("feedback.invalid", count=len(findings)), findings)
     current = existing.path.read_text(encoding="utf-8") if existing.path.exists() else ""
     if current != existing.text:
-        raise UserError(f"{layout.display_path(existing.path)} changed while you were writing; nothing was written",
-                        hint="run the command again")
+        raise UserError(t("writing.changed", path=layout.display_path(existing.path)), hint=t("writing.changed.hint"))
     writing.write_atomic(layout.contained(root, existing.path), text)
     return existing.path
