@@ -39,74 +39,50 @@ def feedback_cli(
     resume: Annotated[bool, typer.Option("--resume", help="Continue answers kept when prompts were interrupted.")] = False,
 ) -> None:
     """Return the baton: record your receipt or the outcome of a handoff."""
-    from handoff_cli.documents import ids, layout
     from handoff_cli.documents.feedback_file import make_entry
-    from handoff_cli.documents.model import Person
     from handoff_cli.errors import InvalidDocument, UserError
-    from handoff_cli.git import Git
     from handoff_cli.i18n import t
     from handoff_cli.interact import drafts
-    from handoff_cli.interact.draft import read_values_file
-    from handoff_cli.rules.returning import check_author, feedback_phase, missing_flags
-    from handoff_cli.store.loader import MODELS, load_store
-    from handoff_cli.store.writing import append_feedback, now_iso, read_existing
+    from handoff_cli.rules.returning import feedback_phase, missing_flags
+    from handoff_cli.store.writing import append_feedback, now_iso, open_returning
 
     config, kinds = load_context()
-    resolved = ids.resolve(handoff_id, layout.known_ids(config.handoffs_dir))
-    store = load_store(config, kinds, [layout.document_path(config.handoffs_dir, resolved)],
-                       cache=open_cache(config, kinds), want=MODELS)
-    if store.findings:
-        raise InvalidDocument(t("error.has_findings", id=resolved), store.findings)
-    handoff = store.handoffs[resolved]
-    kind = kinds.get(handoff.kind)
-    name, email = Git(config.root).identity()
-    by = Person(name or "", email)
-    check_author(handoff, by, force)
-    existing = read_existing(config.handoffs_dir, resolved, kinds, kind)
+    target = open_returning(config, kinds, handoff_id, force=force, cache=open_cache(config, kinds))
+    resolved = target.handoff.id
     values = {"decision": decision, "synthesis": synthesis, "rejection_reason": rejection_reason,
               "outcome": outcome, "rating": rating, "useful": useful, "missing": missing,
               "missing_fields": list(missing_field or []), "wrong_fields": list(wrong_field or []),
               "reason": reason, "request": request}
-    draft_name = f"feedback-{resolved}"
-    draft_path = drafts.drafts_dir(config.root) / f"{draft_name}.yaml"
     if resume:
-        if not draft_path.exists():
-            raise UserError(t("feedback.no_kept", id=resolved), hint=t("feedback.no_kept.hint"))
-        kept = read_values_file(draft_path)
-        values.update({k: v for k, v in (kept.get("values") or {}).items()  # flags given now win
-                       if v not in (None, "", []) and values.get(k) in (None, "", [])})
-        receipt = receipt or kept.get("phase") == "receipt"
+        receipt = drafts.resume_feedback(config.root, resolved, values) == "receipt" or receipt
     interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes)
     asker = _asker() if interactive else None
 
     def keep(phase: str) -> str:
-        kept = drafts.save_draft(config.root, draft_name, {"handoff": resolved, "phase": phase, "values": values})
-        return t("feedback.kept", path=shown(kept), id=resolved)
+        return t("feedback.kept", path=shown(drafts.keep_feedback(config.root, resolved, phase, values)), id=resolved)
 
-    phase = feedback_phase(receipt, values, existing.has_receipt)
+    phase = feedback_phase(receipt, values, target.existing.has_receipt)
     if phase is None:
         if asker is None:
             raise UserError(t("feedback.no_receipt", id=resolved))
         phase = asker.ask(t("prompt.feedback.phase"), required=True, choices=["receipt", "outcome"], default="receipt")
     if asker:
         try:
-            _ask(asker, phase, values, store, resolved, kind)
+            _ask(asker, phase, values, target)
         except (KeyboardInterrupt, EOFError):
             sys.stderr.write("\n" + t("feedback.interrupted", kept=keep(phase)) + "\n")
             raise typer.Exit(130) from None
-    else:
-        needed = missing_flags(phase, values, kind)
-        if needed:
-            raise UserError(t("feedback.missing", phase=t(f"phase.{phase}"), flags=", ".join(needed)),
-                            hint=t("feedback.missing.hint"))
-    entry = make_entry(phase, at or now_iso(), by, values)
+    elif needed := missing_flags(phase, values, target.kind):
+        raise UserError(t("feedback.missing", phase=t(f"phase.{phase}"), flags=", ".join(needed)),
+                        hint=t("feedback.missing.hint"))
+    entry = make_entry(phase, at or now_iso(), target.by, values)
     try:
-        path = append_feedback(config.root, config.handoffs_dir, handoff, kind, kinds, entry)
+        path = append_feedback(config.root, config.handoffs_dir, target.handoff, target.kind, kinds, entry)
     except InvalidDocument as error:
         if asker:  # what a person typed is never lost
             error.note = keep(phase)
         raise
-    draft_path.unlink(missing_ok=True)
+    drafts.feedback_draft(config.root, resolved).unlink(missing_ok=True)
     sys.stderr.write(t("feedback.recorded", phase=t(f"phase.{phase}"), id=resolved, path=shown(path)) + "\n")
 
 
@@ -117,14 +93,14 @@ def _asker():
     return FeedbackPrompter(console(sys.stderr))
 
 
-def _ask(asker, phase: str, values: dict, store, handoff_id: str, kind) -> None:
+def _ask(asker, phase: str, values: dict, target) -> None:
     """A receipt shows the handoff first, then asks; an outcome asks straight away."""
+    kind = target.kind
     if phase == "receipt":
         from handoff_cli.output.tables import show_renderables
         from handoff_cli.reporting.lists import handoff_view
 
-        for renderable in show_renderables(handoff_view(store.handoffs[handoff_id], store.feedback.get(handoff_id),
-                                                        kind)):
+        for renderable in show_renderables(handoff_view(target.handoff, None, kind)):
             asker.console.print(renderable)
         asker.receipt(values)
     else:

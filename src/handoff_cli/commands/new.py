@@ -32,33 +32,14 @@ def new_cli(
 ) -> None:
     """Write a new handoff: prompts for what its kind requires, or takes flags."""
     from handoff_cli.errors import InvalidDocument, UserError
-    from handoff_cli.git import Git
     from handoff_cli.i18n import t
     from handoff_cli.interact import drafts
-    from handoff_cli.interact.draft import Draft, assign, merge, missing_required, read_values_file
+    from handoff_cli.interact.draft import missing_required
     from handoff_cli.store.writing import create_handoff
 
     config, kinds = load_context()
-    values: dict = {}
-    resumed = None
-    if resume:
-        resumed = drafts.latest_new_draft(config.root)
-        values = read_values_file(resumed)
-        kind = kind or values.get("kind")
-        sys.stderr.write(t("new.resuming", path=shown(resumed)) + "\n")
-    if not kind:
-        raise UserError(t("new.which_kind"), hint=t("kinds.known", kinds=", ".join(kinds.names)))
-    kind_spec = kinds.get(kind)
-    if from_file:
-        values = merge(values, read_values_file(from_file))
-    for assignment in set_values or []:
-        assign(values, assignment, kind_spec)
-    values.pop("kind", None)
-    if not (values.get("from") or {}).get("name"):
-        name, email = Git(config.root).identity()
-        values["from"] = merge({k: v for k, v in (("name", name), ("email", email)) if v},
-                               values.get("from") or {})
-    draft = Draft(kind_spec, values)
+    draft, resumed = _draft(config, kinds, kind, resume=resume, from_file=from_file, set_values=set_values or [])
+    kind = draft.kind.name
     interactive = prompt if prompt is not None else (sys.stdin.isatty() and not yes and not edit)
     edited = None
     if edit:
@@ -83,6 +64,36 @@ def new_cli(
             done.unlink(missing_ok=True)
     sys.stdout.write(handoff_id + "\n")
     sys.stderr.write(t("new.written", path=shown(path)) + "\n")
+
+
+def _draft(config, kinds, kind: str | None, *, resume: bool, from_file: Path | None, set_values: list[str]):
+    """The values given so far (a kept draft, a file, `--set`, the sender from git's identity)
+    for the kind, and the draft resumed, if any."""
+    from handoff_cli.errors import UserError
+    from handoff_cli.git import Git
+    from handoff_cli.i18n import t
+    from handoff_cli.interact import drafts
+    from handoff_cli.interact.draft import Draft, assign, merge, read_values_file
+
+    values: dict = {}
+    resumed = None
+    if resume:
+        resumed = drafts.latest_new_draft(config.root)
+        values = read_values_file(resumed)
+        kind = kind or values.get("kind")
+        sys.stderr.write(t("new.resuming", path=shown(resumed)) + "\n")
+    if not kind:
+        raise UserError(t("new.which_kind"), hint=t("kinds.known", kinds=", ".join(kinds.names)))
+    kind_spec = kinds.get(kind)
+    if from_file:
+        values = merge(values, read_values_file(from_file))
+    for assignment in set_values:
+        assign(values, assignment, kind_spec)
+    values.pop("kind", None)
+    if not (values.get("from") or {}).get("name"):
+        name, email = Git(config.root).identity()
+        values["from"] = merge({k: v for k, v in (("name", name), ("email", email)) if v}, values.get("from") or {})
+    return Draft(kind_spec, values), resumed
 
 
 def _prompt(draft, config, resumed: Path | None, kind: str) -> None:

@@ -9,7 +9,7 @@ from handoff_cli.documents import layout, writing
 from handoff_cli.documents.config import git_dir
 from handoff_cli.errors import UserError
 from handoff_cli.i18n import t
-from handoff_cli.interact.draft import Draft
+from handoff_cli.interact.draft import Draft, read_values_file
 
 
 def drafts_dir(root: Path) -> Path:
@@ -36,3 +36,23 @@ def latest_new_draft(root: Path) -> Path:
     if not drafts:
         raise UserError(t("drafts.none"), hint=t("drafts.none.hint"))
     return drafts[-1]
+
+
+def feedback_draft(root: Path, handoff_id: str) -> Path:
+    """Where the answers to `handoff feedback ID` are kept when the prompts are interrupted."""
+    return drafts_dir(root) / f"feedback-{handoff_id}.yaml"
+
+
+def resume_feedback(root: Path, handoff_id: str, values: dict) -> str | None:
+    """Fill `values` from the kept answers (values given now win); the phase they were for."""
+    path = feedback_draft(root, handoff_id)
+    if not path.exists():
+        raise UserError(t("feedback.no_kept", id=handoff_id), hint=t("feedback.no_kept.hint"))
+    kept = read_values_file(path)
+    values.update({k: v for k, v in (kept.get("values") or {}).items()
+                   if v not in (None, "", []) and values.get(k) in (None, "", [])})
+    return kept.get("phase")
+
+
+def keep_feedback(root: Path, handoff_id: str, phase: str, values: dict) -> Path:
+    return save_draft(root, f"feedback-{handoff_id}", {"handoff": handoff_id, "phase": phase, "values": values})

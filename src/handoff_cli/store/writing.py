@@ -3,18 +3,22 @@ same rules as `check` before one atomic write; nothing invalid or half-written l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from handoff_cli.documents import layout, reading, writing
+from handoff_cli.documents import ids, layout, reading, writing
+from handoff_cli.documents.config import Config
 from handoff_cli.documents.feedback_file import Existing, appended_text, existing_from
 from handoff_cli.documents.ids import is_valid_id, new_id
 from handoff_cli.documents.layout import display_path
-from handoff_cli.documents.model import Handoff
+from handoff_cli.documents.model import Handoff, Person
 from handoff_cli.errors import InvalidDocument, UserError
+from handoff_cli.git import Git
 from handoff_cli.i18n import t
 from handoff_cli.rules.formats import parse_datetime
 from handoff_cli.rules.kinds import Kind, Kinds
+from handoff_cli.rules.returning import check_author
 from handoff_cli.rules.validate import validate_feedback, validate_handoff
 
 
@@ -81,3 +85,30 @@ def append_feedback(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind
         raise UserError(t("writing.changed", path=layout.display_path(existing.path)), hint=t("writing.changed.hint"))
     writing.write_atomic(layout.contained(root, existing.path), text)
     return existing.path
+
+
+@dataclass(frozen=True)
+class Returning:
+    """A handoff about to get a feedback entry: what the entry is checked and written against."""
+
+    handoff: Handoff
+    kind: Kind
+    by: Person  # who is writing (git's identity)
+    existing: Existing  # the feedback file as it is now
+
+
+def open_returning(config: Config, kinds: Kinds, query: str, *, force: bool, cache=None) -> Returning:
+    """The handoff `query` names, valid, with the writer allowed to give its feedback."""
+    from handoff_cli.store.loader import MODELS, load_store
+
+    handoff_id = ids.resolve(query, layout.known_ids(config.handoffs_dir))
+    store = load_store(config, kinds, [layout.document_path(config.handoffs_dir, handoff_id)], cache=cache,
+                       want=MODELS)
+    if store.findings:
+        raise InvalidDocument(t("error.has_findings", id=handoff_id), store.findings)
+    handoff = store.handoffs[handoff_id]
+    kind = kinds.get(handoff.kind)
+    name, email = Git(config.root).identity()
+    by = Person(name or "", email)
+    check_author(handoff, by, force)
+    return Returning(handoff, kind, by, read_existing(config.handoffs_dir, handoff_id, kinds, kind))
