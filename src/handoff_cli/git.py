@@ -164,16 +164,29 @@ class Git:
             return []
         return [(record[:2], record[3:]) for record in done.text.split("\0") if len(record) > 3]
 
-    def changed_since(self, ref: str, relative_dir: str) -> list[str]:
-        """Files under `relative_dir` added or changed since `ref`, and untracked ones."""
-        changed = self.run("diff", "--name-only", "-z", "--diff-filter=d", "--no-renames", ref, "--", relative_dir)
+    def changed_since(self, ref: str, *pathspecs: str) -> list[str]:
+        """Files under `pathspecs` (relative to the root) added, changed or deleted since `ref`
+        (in the working tree too), and untracked ones; names as they are (`-z`: never quoted)."""
+        changed = self.run("diff", "--name-only", "-z", "--no-renames", "--relative", ref, "--", *pathspecs)
         if not changed.ok:
             problem = changed.err.decode("utf-8", "replace").strip()
             raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
                                   else t("git.unknown_revision.silent", ref=ref),
                                   hint=t("git.unknown_revision.hint"))
-        untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", relative_dir)
+        untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)
         return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
+
+    def file_at(self, ref: str, path: str, limit: int) -> bytes | None:
+        """The contents of `path` (relative to the root) as committed in `ref`, or None when it
+        has no such regular file there (or it is larger than `limit` bytes)."""
+        listed = self.run("ls-tree", "-z", "-l", ref, "--", path)
+        meta, _, name = listed.text.partition("\t")
+        fields = meta.split()
+        if not listed.ok or len(fields) != 4 or fields[0] not in ("100644", "100755") or not fields[3].isdigit() \
+                or int(fields[3]) > limit:
+            return None
+        done = self.run("cat-file", "blob", fields[2])
+        return done.out if done.ok else None
 
     # ------------------------------------------------------------ history
 

@@ -45,7 +45,9 @@ def check(paths: list[Path] | None = None, *, changed_since: str | None = None, 
     selected = list(paths) if paths else None
     if changed_since:
         changed = Git(config.root).changed_since(changed_since, config.dir)
-        selected = (selected or []) + sorted({config.root / name for name in changed})
+        present = {config.root / name for name in changed if (config.root / name).exists()
+                   or (config.root / name).is_symlink()}
+        selected = (selected or []) + sorted(present)
         if not selected:
             return CheckResult([], 0)
     store = load_store(config, kinds, selected, cache=open_cache(config, kinds), want=FINDINGS)
