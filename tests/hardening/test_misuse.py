@@ -68,6 +68,7 @@ def test_custom_schema_errors(repo):
     result = run_cli(["check"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "error: .handoff.yaml: kinds.rfq: rfq.schema.json: cannot resolve the schema: "
-        "Unresolvable: urn:handoff:v1:nowhere",
-        "hint: refer to the built-in envelope as urn:handoff:v1:envelope"]
+        "error: .handoff.yaml: kinds.rfq: rfq.schema.json: /$ref: $ref 'urn:handoff:v1:nowhere' points outside "
+        "the schema; nothing is fetched",
+        "hint: refer only to this schema's own parts (#/$defs/…) or to the built-in documents, "
+        "e.g. urn:handoff:v1:envelope"]

@@ -67,11 +67,32 @@ def git_dir(root: Path) -> Path | None:
 
 
 def load_config(start: Path | None = None) -> Config:
+    """The repository's configuration, from `.handoff.yaml` in the working tree."""
     root = find_root(start or Path.cwd())
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if path.is_symlink():
+        raise ConfigError(t("config.dir_link", dir=CONFIG_NAME, link=CONFIG_NAME))
+    config = parse_config(root, path.read_bytes() if path.is_file() else None, path)
+    _check_real_folder(root, config.dir)
+    return config
+
+
+def _check_real_folder(root: Path, folder: str) -> None:
+    """The handoffs folder and every folder on the way to it are real folders, not links:
+    nothing outside the repository is ever listed, shown or written."""
+    current = root
+    for part in Path(folder).parts:
+        current = current / part
+        if current.is_symlink():
+            raise ConfigError(t("config.dir_link", dir=folder, link=current.relative_to(root).as_posix()),
+                              hint=t("config.dir"))
+
+
+def parse_config(root: Path, text: bytes | None, path: Path) -> Config:
+    """The configuration in `text` (the bytes of a `.handoff.yaml`; None when there is none)."""
+    if text is None:
         return Config(root=root)
-    parsed = reading.parse_bytes(path.read_bytes())
+    parsed = reading.parse_bytes(text)
     if parsed.problems:
         problem = parsed.problems[0]
         raise ConfigError(f"{CONFIG_NAME}:{problem.position.line}:{problem.position.column}: {problem.message}")
@@ -101,6 +122,9 @@ def load_config(start: Path | None = None) -> Config:
     kinds = data.get("kinds") or {}
     if not isinstance(kinds, dict) or not all(isinstance(v, str) for v in kinds.values()):
         fail("kinds", t("config.kinds"))
+    for name, file in kinds.items():
+        if Path(file).is_absolute() or ".." in Path(file).parts or not Path(file).parts:
+            fail("kinds", t("config.kinds_path", kind=name, file=file), hint=t("kinds.schema_file.hint"))
     scoring = data.get("scoring") or {}
     if not isinstance(scoring, dict):
         fail("scoring", t("config.scoring"))

@@ -28,6 +28,10 @@ def t(message_id: str, **params: object) -> str:
     return template.format(**params) if params else template
 
 
+def has_message(message_id: str) -> bool:
+    return message_id in _CATALOG
+
+
 def localized(spec: dict, attribute: str) -> str | None:
     """A schema's title or description in the user's language, English as fallback."""
     if language() == "ja":

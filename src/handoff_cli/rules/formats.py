@@ -8,7 +8,8 @@ from datetime import date, datetime
 from functools import cache
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$")
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-](\d{2}):?(\d{2}))$")
+
 
 def is_date(value: object) -> bool:
     if not isinstance(value, str):
@@ -29,15 +30,21 @@ def is_date_time(value: object) -> bool:
 
 
 def parse_datetime(value: str) -> datetime | None:
-    """An aware datetime from ISO 8601 text with an offset, else None."""
-    if not isinstance(value, str) or not _DATE_TIME.match(value):
+    """An aware datetime from ISO 8601 text with an offset (RFC 3339: offsets up to 23:59, a
+    leap second `:60` read as the second before it), else None."""
+    match = _DATE_TIME.match(value) if isinstance(value, str) else None
+    if match is None:
         return None
-    text = value.replace("z", "Z").replace("Z", "+00:00")
+    minutes, seconds, fraction, zone, zone_hours, zone_minutes = match.groups()
+    if zone_hours is not None and (int(zone_hours) > 23 or int(zone_minutes) > 59):
+        return None
+    if seconds == "60":
+        seconds = "59"
+    offset = "+00:00" if zone in ("Z", "z") else f"{zone[0]}{zone_hours}:{zone_minutes}"
     try:
-        parsed = datetime.fromisoformat(text)
+        return datetime.fromisoformat(f"{minutes.replace('t', 'T')}:{seconds or '00'}{fraction or ''}{offset}")
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else None
 
 
 @cache

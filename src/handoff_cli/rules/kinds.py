@@ -24,12 +24,14 @@ from typing import Any
 
 from handoff_cli.documents.config import Config
 from handoff_cli.documents.model import canonical_handoff
-from handoff_cli.errors import ConfigError, UnknownKind
+from handoff_cli.errors import UnknownKind
 from handoff_cli.i18n import localized, t
-from handoff_cli.rules.formats import format_checker, is_date, is_date_time
+from handoff_cli.rules.custom_schemas import SchemaSource, load_custom_schema, working_tree
+from handoff_cli.rules.schema_check import SchemaValidator
 
 BUILTIN_KINDS = ("lead", "order", "service")
-ENVELOPE_ID = "urn:handoff:v1:envelope"
+
+
 def schema_dir() -> Path:
     """The folder of the built-in schemas (shipped in the wheel, or the source checkout's)."""
     shipped = resources.files("handoff_cli") / "schemas"
@@ -43,37 +45,9 @@ def builtin_schema(name: str) -> dict:
     return json.loads((schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-@cache
-def _builtin_registry():
-    from referencing import Registry, Resource
-
-    names = ("envelope", "feedback", *BUILTIN_KINDS)
-    return Registry().with_resources(
-        (builtin_schema(n)["$id"], Resource.from_contents(builtin_schema(n))) for n in names
-    )
-
-
-def _validator(schema: dict):
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema, registry=_builtin_registry(), format_checker=format_checker())
-
-
-def _fast_validator(schema: dict):
-    """A compiled native validator (jsonschema-rs) with our formats, or None where it is not
-    installed or cannot compile the schema. It only answers "valid?"; every finding still
-    comes from the pure-Python validator, so messages are identical on both paths."""
-    try:
-        import jsonschema_rs
-    except ImportError:
-        return None
-    names = ("envelope", "feedback", *BUILTIN_KINDS)
-    try:
-        registry = jsonschema_rs.Registry([(builtin_schema(n)["$id"], builtin_schema(n)) for n in names])
-        return jsonschema_rs.validator_for(schema, formats={"date": is_date, "date-time": is_date_time},
-                                           validate_formats=True, registry=registry)
-    except Exception:  # an unusual custom schema: the pure-Python validator handles it alone
-        return None
+def builtin_documents() -> dict[str, dict]:
+    """The built-in schemas by their `$id` (`urn:handoff:v1:…`): all a schema may refer to."""
+    return {builtin_schema(n)["$id"]: builtin_schema(n) for n in ("envelope", "feedback", *BUILTIN_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -126,15 +100,11 @@ class Kind:
     loss_outcomes: tuple[str, ...] = ()
     placeholders: frozenset[str] = frozenset()
 
-    fast: bool = True
+    fast: bool = True  # the native validator (see rules.schema_check); False: the fallback alone
 
     @cached_property
-    def validator(self):
-        return _validator(self.schema)
-
-    @cached_property
-    def fast_validator(self):
-        return _fast_validator(self.schema) if self.fast else None
+    def validator(self) -> SchemaValidator:
+        return SchemaValidator(self.schema, builtin_documents(), native=self.fast)
 
     @property
     def title(self) -> str:
@@ -214,53 +184,17 @@ def _kind_from_schema(name: str, schema: dict, source: str, fast: bool) -> Kind:
     )
 
 
-def _read_custom_schema(kind_name: str, path: Path, config: Config) -> dict:
-    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
-    where = f".handoff.yaml: kinds.{kind_name}: {shown}"
-    if not path.is_file():
-        raise ConfigError(t("kinds.schema_not_found", where=where), hint=t("kinds.schema_not_found.hint"))
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix in (".yaml", ".yml"):
-            from handoff_cli.documents import reading
-
-            parsed = reading.parse_text(text)
-            if parsed.problems:
-                p = parsed.problems[0]
-                raise ConfigError(f"{shown}:{p.position.line}:{p.position.column}: {p.message}")
-            schema = parsed.value
-        else:
-            schema = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(t("kinds.not_json", where=f"{shown}:{error.lineno}:{error.colno}",
-                            problem=error.msg)) from None
-    if not isinstance(schema, dict):
-        raise ConfigError(t("kinds.not_object", where=where))
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as error:
-        at = "/".join(str(p) for p in error.absolute_path) or t("kinds.schema_root")
-        raise ConfigError(t("kinds.invalid_schema", where=where, at=at, problem=error.message),
-                          hint=t("kinds.invalid_schema.hint")) from None
-    try:
-        _validator(schema).is_valid({})  # resolves $refs now, not in the middle of a check
-    except Exception as error:  # referencing raises several unrelated types for bad refs
-        raise ConfigError(t("kinds.unresolvable", where=where, problem=error),
-                          hint=t("kinds.unresolvable.hint", id=ENVELOPE_ID)) from None
-    return schema
-
-
 class Kinds:
     """The kinds a repository knows: built-ins, overridden or extended by `.handoff.yaml`."""
 
-    def __init__(self, config: Config | None = None, *, fast: bool = True):
-        """`fast=False` validates with the pure-Python validator alone (the reference path)."""
+    def __init__(self, config: Config | None = None, *, fast: bool = True, source: SchemaSource | None = None):
+        """`fast=False` validates with the pure-Python validator alone (the reference path);
+        `source` reads custom schemas (default: the working tree; `check --changed-since`
+        also reads them as committed in the base branch)."""
         self.fast = fast
         self._config = config
         self._custom = dict(config.kinds) if config else {}
+        self._source = source or (working_tree(config.root) if config else None)
         self._loaded: dict[str, Kind] = {}
         self.names = sorted(set(BUILTIN_KINDS) | set(self._custom))
 
@@ -270,8 +204,9 @@ class Kinds:
     def get(self, name: str) -> Kind:
         if name not in self._loaded:
             if name in self._custom:
-                schema = _read_custom_schema(name, self._custom[name], self._config)
-                self._loaded[name] = _kind_from_schema(name, schema, str(self._custom[name]), self.fast)
+                relative = self._custom[name].relative_to(self._config.root).as_posix()
+                schema = load_custom_schema(name, relative, self._source, builtin_documents())
+                self._loaded[name] = _kind_from_schema(name, schema, relative, self.fast)
             elif name in BUILTIN_KINDS:
                 self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in", self.fast)
             else:
@@ -284,16 +219,12 @@ class Kinds:
             self.get(name)
 
     @cached_property
-    def envelope_validator(self):
-        return _validator(builtin_schema("envelope"))
+    def envelope_validator(self) -> SchemaValidator:
+        return SchemaValidator(builtin_schema("envelope"), builtin_documents(), native=self.fast)
 
     @cached_property
-    def feedback_validator(self):
-        return _validator(builtin_schema("feedback"))
-
-    @cached_property
-    def feedback_fast_validator(self):
-        return _fast_validator(builtin_schema("feedback")) if self.fast else None
+    def feedback_validator(self) -> SchemaValidator:
+        return SchemaValidator(builtin_schema("feedback"), builtin_documents(), native=self.fast)
 
 
 def bundled(schema: dict) -> dict:

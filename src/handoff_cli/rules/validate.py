@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 from handoff_cli.documents.ids import is_valid_id
 from handoff_cli.documents.reading import ParsedYaml, Position
-from handoff_cli.i18n import t
+from handoff_cli.i18n import has_message, t
 from handoff_cli.rules.findings import Finding, dotted
 from handoff_cli.rules.kinds import Kind, Kinds, is_placeholder
+from handoff_cli.rules.schema_check import SchemaError, SchemaValidator
 
 ENVELOPE_FREE_TEXT = (("title",), ("customer", "company"))
 
@@ -48,24 +48,37 @@ def _type_name(value: Any) -> str:
     return t("type.string")
 
 
-def _schema_findings(collector: _Collector, validator, instance: Any, fast=None) -> None:
-    if fast is not None and fast.is_valid(instance):
-        return  # the native validator agrees there is nothing to report
-    for error in validator.iter_errors(instance):
+def _schema_findings(collector: _Collector, validator: SchemaValidator, instance: Any) -> None:
+    """The schema's findings: the validator that says "not valid" also says why (one verdict)."""
+    if validator.is_valid(instance):
+        return
+    for error in validator.errors(instance):
         _add_schema_error(collector, error)
 
 
-def _add_schema_error(collector: _Collector, error) -> None:
-    """One jsonschema ValidationError as a finding in the user's language."""
-    path = tuple(error.absolute_path)
-    keyword = error.validator
-    value = error.instance
+_USEFUL_OR_MISSING = {("required", "useful"), ("required", "missing")}
+
+
+def _value_at(document: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            document = document[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return document
+
+
+def _add_schema_error(collector: _Collector, error: SchemaError) -> None:
+    """One schema error as a finding in the user's language (the value as the reader gave it:
+    the native validator sees a NaN as null)."""
+    path, keyword, detail = error.path, error.keyword, error.detail
+    value = _value_at(collector.parsed.value, path)
     if keyword == "required":
-        missing = ast.literal_eval(error.message.rsplit(" is a required property", 1)[0])
-        collector.add(path + (missing,), t("schema.required"), "schema.required", collector.parsed.inside(path))
+        collector.add(path + (detail["property"],), t("schema.required"), "schema.required",
+                      collector.parsed.inside(path))
     elif keyword == "type":
-        expected = error.validator_value
-        expected = expected if isinstance(expected, str) else expected[0]
+        types = [name for name in detail.get("types", ()) if name != "null"] or list(detail.get("types", ("null",)))
+        expected = types[0]
         if value is None or value == "":
             collector.add(path, t("schema.empty"), "schema.empty")
             return
@@ -75,28 +88,28 @@ def _add_schema_error(collector: _Collector, error) -> None:
         collector.add(path, t("schema.type", expected=_expected_name(expected),
                               found=_type_name(value), hint=hint), "schema.type")
     elif keyword == "enum":
-        collector.add(path, t("schema.enum", value=value, allowed=", ".join(map(str, error.validator_value))),
+        collector.add(path, t("schema.enum", value=value, allowed=", ".join(map(str, detail["options"]))),
                       "schema.enum")
     elif keyword == "const":
-        collector.add(path, t("schema.const", expected=error.validator_value), "schema.const")
+        collector.add(path, t("schema.const", expected=detail["expected"]), "schema.const")
     elif keyword in ("minLength", "minItems", "minProperties"):
         collector.add(path, t("schema.empty"), "schema.empty")
     elif keyword == "pattern":
-        collector.add(path, t("schema.pattern", value=value, pattern=error.validator_value), "schema.pattern")
+        collector.add(path, t("schema.pattern", value=value, pattern=detail["pattern"]), "schema.pattern")
     elif keyword == "format":
-        key = f"schema.format.{error.validator_value}"
-        try:
-            message = t(key, value=value)
-        except KeyError:
-            message = t("schema.other", message=error.message)
+        key = f"schema.format.{detail['format']}"
+        message = t(key, value=value) if has_message(key) else t("schema.other", message=error.message)
         collector.add(path, message, "schema.format")
-    elif keyword == "minimum":
-        collector.add(path, t("schema.minimum", value=value, limit=error.validator_value), "schema.range")
-    elif keyword == "maximum":
-        collector.add(path, t("schema.maximum", value=value, limit=error.validator_value), "schema.range")
+    elif keyword in ("minimum", "exclusiveMinimum"):
+        collector.add(path, t("schema.minimum", value=value, limit=detail["limit"]), "schema.range")
+    elif keyword in ("maximum", "exclusiveMaximum"):
+        collector.add(path, t("schema.maximum", value=value, limit=detail["limit"]), "schema.range")
+    elif keyword == "multipleOf":
+        collector.add(path, t("schema.multiple_of", value=value, limit=detail["limit"]), "schema.multipleOf")
     elif keyword == "uniqueItems":
         collector.add(path, t("schema.unique"), "schema.unique")
-    elif keyword == "anyOf" and error.validator_value == [{"required": ["useful"]}, {"required": ["missing"]}]:
+    elif keyword == "anyOf" and {(e.keyword, e.detail.get("property")) for b in error.branches for e in b} \
+            == _USEFUL_OR_MISSING:
         collector.add(path, t("schema.any_of_useful_missing"), "schema.required", collector.parsed.inside(path))
     else:
         collector.add(path, t("schema.other", message=error.message), f"schema.{keyword}")
@@ -131,7 +144,7 @@ def validate_handoff(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kin
                           "rule.unknown_kind")
         _schema_findings(collector, kinds.envelope_validator, document)
     else:
-        _schema_findings(collector, kind.validator, document, kind.fast_validator)
+        _schema_findings(collector, kind.validator, document)
         _placeholder_findings(collector, document, kind)
     handoff_id = document.get("id")
     if isinstance(handoff_id, str) and not any(f.field == "id" for f in collector.findings):
@@ -164,7 +177,7 @@ def validate_feedback(file: str, stem: str | None, parsed: ParsedYaml, kinds: Ki
     if not _yaml_findings(collector):
         return collector.findings
     document = parsed.value
-    _schema_findings(collector, kinds.feedback_validator, document, kinds.feedback_fast_validator)
+    _schema_findings(collector, kinds.feedback_validator, document)
     handoff_id = document.get("handoff")
     if isinstance(handoff_id, str) and is_valid_id(handoff_id):
         if stem is not None and handoff_id != stem:
