@@ -179,3 +179,37 @@ def test_a_pattern_the_linear_engine_cannot_run_is_refused_at_load(repo):
     _write(repo, "  code: aaa\n")
     result = run_cli(["check"])
     assert result.exit_code == 2 and "pattern" in result.stderr
+
+
+# ---------------------------------------------------------------- 5. names read as they are
+
+@pytest.mark.parametrize("field,value,message", [
+    ("from.name", "Alice\n::error file=x::owned", "must be one line"),
+    ("to.team", "field-sales\r\n::add-mask::secret", "must be one line"),
+    ("title", "Lead\u2028::stop-commands::x", "must be one line"),
+    ("from.name", "Alice \u202eeciffo\u202c", "U+202E"),
+    ("to.name", "Bo\u200bb", "U+200B"),
+    ("customer.company", "Contoso\u2066 Ltd\u2069", "U+2066"),
+])
+def test_names_and_titles_are_one_visible_line(repo, field, value, message):
+    document = lead_document(H, created="2026-11-02T09:00:00+09:00")
+    group, _, key = field.rpartition(".")
+    old = {"from.name": "  name: Alice Sender\n", "to.team": "  team: field-sales\n",
+           "title": f"title: Lead {H}\n", "to.name": f"  name: {BOB[0]}\n",
+           "customer.company": "  company: Contoso Ltd\n"}[field]
+    indent = "  " if group else ""
+    repo.write(f"handoffs/2026/11/02/{H}.yaml", document.replace(old, f"{indent}{key}: {json.dumps(value)}\n", 1))
+    result = run_cli(["check", "--format", "json"])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert {f["field"] for f in findings} == {field}
+    assert any(message in f["message"] for f in findings)
+
+
+def test_a_feedback_author_is_one_visible_line(repo):
+    repo.write(f"handoffs/2026/11/02/{H}.yaml", lead_document(H, created="2026-11-02T09:00:00+09:00"))
+    repo.write(f"handoffs/2026/11/02/{H}.feedback.yaml",
+               f"handoff: {H}\nentries:\n  - phase: receipt\n    at: 2026-11-02T15:00:00+09:00\n    by:\n"
+               f"      name: \"Bob\\n::error::x\"\n    decision: accepted\n    synthesis: CFO decides by 2026-12-01\n")
+    result = run_cli(["check", "--format", "json"])
+    assert [f["field"] for f in json.loads(result.stdout)["findings"]] == ["entries[0].by.name"]

@@ -53,6 +53,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "type.yaml_hint": ("; put the value in quotes, YAML read it as {found}",
                        "。YAMLが {found} と解釈したので、値を引用符で囲んでください"),
     # semantic rules
+    "rule.single_line": ("must be one line: it contains a line break",
+                         "1行で書いてください（改行が含まれています）"),
+    "rule.invisible_char": ("contains the invisible or direction-changing character U+{code:04X}; it can make the text "
+                            "read as something else",
+                            "見えない文字または文字の向きを変える文字 U+{code:04X} が含まれています。別の内容に見せかけられるため使えません"),
     "rule.placeholder": ("'{value}' is a placeholder, not content; write what you know, or move the unknown to open_questions",
                          "'{value}' は仮の値で中身がありません。分かっていることを書くか、不明点は open_questions に移してください"),
     "rule.id_mismatch": ("id '{id}' does not match the file name '{stem}'",

@@ -8,6 +8,7 @@ documented keywords of the same schema, used alike by built-in and custom kinds:
   x-handoff-placeholders extra texts that count as placeholders, not content
   x-handoff-voice        (on a context field) the customer's own words: quoting them scores
   x-handoff-safety       (on a boolean context field) `true` marks a safety issue, sorted first
+  x-handoff-single-line  (on a text field) one line, no invisible or direction-changing characters
   x-handoff-title-ja / x-handoff-description-ja  Japanese title and description
 Date and date-time fields are the ones with `format: date` / `format: date-time`.
 docs/FORMAT.md lists them all.
@@ -43,6 +44,29 @@ def schema_dir() -> Path:
 @cache
 def builtin_schema(name: str) -> dict:
     return json.loads((schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def keyword_paths(schema: dict, keyword: str) -> tuple[tuple, ...]:
+    """Paths in a document (`"*"` for every item of a list) whose subschema sets `keyword`
+    to true, following `properties`, `items`, local `allOf` branches and `#/$defs/…` refs."""
+    found: list[tuple] = []
+
+    def walk(node, path: tuple, depth: int) -> None:
+        if not isinstance(node, dict) or depth > 16:
+            return
+        if node.get(keyword) is True:
+            found.append(path)
+        for name, inner in (node.get("properties") or {}).items():
+            walk(inner, path + (name,), depth + 1)
+        walk(node.get("items"), path + ("*",), depth + 1)
+        for branch in node.get("allOf") or []:
+            walk(branch, path, depth + 1)
+        target = node.get("$ref")
+        if isinstance(target, str) and target.startswith("#/$defs/"):
+            walk((schema.get("$defs") or {}).get(target[len("#/$defs/"):]), path, depth + 1)
+
+    walk(schema, (), 0)
+    return tuple(dict.fromkeys(found))
 
 
 def builtin_documents() -> dict[str, dict]:
@@ -124,6 +148,13 @@ class Kind:
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @cached_property
+    def single_line_paths(self) -> tuple[tuple, ...]:
+        """Values that must be one line (`x-handoff-single-line`): the envelope's names, emails,
+        teams, title and company, and any the kind's own schema marks."""
+        return keyword_paths(builtin_schema("envelope"), "x-handoff-single-line") + \
+            keyword_paths(self.schema, "x-handoff-single-line")
 
     @cached_property
     def safety_fields(self) -> tuple[str, ...]:
@@ -221,6 +252,14 @@ class Kinds:
     @cached_property
     def envelope_validator(self) -> SchemaValidator:
         return SchemaValidator(builtin_schema("envelope"), builtin_documents(), native=self.fast)
+
+    @cached_property
+    def envelope_single_line_paths(self) -> tuple[tuple, ...]:
+        return keyword_paths(builtin_schema("envelope"), "x-handoff-single-line")
+
+    @cached_property
+    def feedback_single_line_paths(self) -> tuple[tuple, ...]:
+        return keyword_paths(builtin_schema("feedback"), "x-handoff-single-line")
 
     @cached_property
     def feedback_validator(self) -> SchemaValidator:

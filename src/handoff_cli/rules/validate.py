@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handoff_cli.documents.ids import is_valid_id
@@ -143,8 +144,10 @@ def validate_handoff(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kin
             collector.add(("kind",), t("rule.unknown_kind", kind=kind_name, known=", ".join(kinds.names)),
                           "rule.unknown_kind")
         _schema_findings(collector, kinds.envelope_validator, document)
+        _single_line_findings(collector, document, kinds.envelope_single_line_paths)
     else:
         _schema_findings(collector, kind.validator, document)
+        _single_line_findings(collector, document, kind.single_line_paths)
         _placeholder_findings(collector, document, kind)
     handoff_id = document.get("id")
     if isinstance(handoff_id, str) and not any(f.field == "id" for f in collector.findings):
@@ -153,6 +156,35 @@ def validate_handoff(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kin
         elif stem is not None and handoff_id != stem:
             collector.add(("id",), t("rule.id_mismatch", id=handoff_id, stem=stem), "rule.id_mismatch")
     return collector.findings, kind
+
+
+# What makes a name or a title read otherwise than it is: line breaks (a new line in a CI
+# log can be a command), direction overrides and isolates, invisible joiners and marks.
+_NOT_ONE_LINE = re.compile("[\r\n\u0085\u2028\u2029]")
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _values_at(node: Any, path: tuple, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
+    """(concrete path, value) for `path`, where `"*"` stands for every item of a list."""
+    if not path:
+        return [(prefix, node)]
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return [found for i, item in enumerate(node) for found in _values_at(item, rest, prefix + (i,))] \
+            if isinstance(node, list) else []
+    return _values_at(node[head], rest, prefix + (head,)) if isinstance(node, dict) and head in node else []
+
+
+def _single_line_findings(collector: _Collector, document: dict, paths: tuple) -> None:
+    for pattern in paths:
+        for path, value in _values_at(document, pattern):
+            if not isinstance(value, str):
+                continue
+            if _NOT_ONE_LINE.search(value):
+                collector.add(path, t("rule.single_line"), "rule.single_line")
+            invisible = _INVISIBLE.search(value)
+            if invisible:
+                collector.add(path, t("rule.invisible_char", code=ord(invisible.group())), "rule.invisible_char")
 
 
 def _placeholder_findings(collector: _Collector, document: dict, kind: Kind) -> None:
@@ -178,6 +210,7 @@ def validate_feedback(file: str, stem: str | None, parsed: ParsedYaml, kinds: Ki
         return collector.findings
     document = parsed.value
     _schema_findings(collector, kinds.feedback_validator, document)
+    _single_line_findings(collector, document, kinds.feedback_single_line_paths)
     handoff_id = document.get("handoff")
     if isinstance(handoff_id, str) and is_valid_id(handoff_id):
         if stem is not None and handoff_id != stem:
