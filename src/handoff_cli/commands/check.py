@@ -26,29 +26,29 @@ def check_cli(
     output_format: Annotated[CheckFormat, typer.Option("--format", help="text, json, or github annotations.")] = CheckFormat("text"),
 ) -> None:
     """Validate handoffs and feedback (the CI gate): exit 0 valid, 1 findings, 2 usage error."""
+    from handoff_cli.i18n import t
     from handoff_cli.output import renderer
+    from handoff_cli.output.sanitize import sanitize
 
     result = check(paths, changed_since=changed_since)
+    if getattr(result, "settings_changed", None):
+        sys.stderr.write(t("check.settings_changed", files=sanitize(", ".join(result.settings_changed)),
+                           ref=sanitize(changed_since)) + "\n")
     renderer(output_format.value, "check", sys.stdout).check(result)
     if result.findings:
         raise typer.Exit(1)
 
 
 def check(paths: list[Path] | None = None, *, changed_since: str | None = None, start: Path | None = None):
-    """The findings of the repository's files (or of `paths`, or of what changed since a ref)."""
-    from handoff_cli.git import Git
+    """The findings of the repository's files, or of `paths`; with `changed_since`, the CI
+    gate over what changed since that ref (store.gate), against its configuration too."""
     from handoff_cli.rules.findings import CheckResult
+    from handoff_cli.store.gate import check_changes
     from handoff_cli.store.loader import FINDINGS, load_store
 
     config, kinds = load_context(start)
     kinds.load_all()
-    selected = list(paths) if paths else None
     if changed_since:
-        changed = Git(config.root).changed_since(changed_since, config.dir)
-        present = {config.root / name for name in changed if (config.root / name).exists()
-                   or (config.root / name).is_symlink()}
-        selected = (selected or []) + sorted(present)
-        if not selected:
-            return CheckResult([], 0)
-    store = load_store(config, kinds, selected, cache=open_cache(config, kinds), want=FINDINGS)
+        return check_changes(config, kinds, changed_since, list(paths) if paths else None, open_cache(config, kinds))
+    store = load_store(config, kinds, list(paths) if paths else None, cache=open_cache(config, kinds), want=FINDINGS)
     return CheckResult(store.findings, store.files_checked)

@@ -32,6 +32,20 @@ CATALOG: dict[str, tuple[str, str]] = {
                  "ファイルの先頭にBOMがあります。BOMなしのUTF-8で保存してください"),
     "yaml.encoding": ("not valid UTF-8 ({problem}); save the file as UTF-8",
                       "UTF-8として読めません（{problem}）。UTF-8で保存してください"),
+    "yaml.number_too_long": ("a number {length} characters long; numbers are limited to {limit} characters, "
+                             "quote it if it is text",
+                             "{length} 文字の数値です。数値は {limit} 文字までです。文字列なら引用符で囲んでください"),
+    "yaml.bad_number": ("'{value}' reads as a number in YAML but is not one; quote it to keep it as text",
+                        "'{value}' はYAMLでは数値と読まれますが数値になっていません。文字列なら引用符で囲んでください"),
+    "yaml.bad_tagged_number": ("'{value}' is not a valid {tag}; remove the tag or write a number",
+                               "'{value}' は {tag} として正しくありません。タグを削除するか数値を書いてください"),
+    "yaml.bad_tagged_bool": ("'{value}' is not a valid {tag}; remove the tag or write true or false",
+                             "'{value}' は {tag} として正しくありません。タグを削除するか true か false を書いてください"),
+    "yaml.int_out_of_range": ("{value} is too large a whole number to check (the limit is ±2^63); "
+                              "quote it if it is text",
+                              "{value} は大きすぎて検査できない整数です（上限は ±2^63）。文字列なら引用符で囲んでください"),
+    "yaml.not_finite": ("'{value}' is not a number a person can use; write a number, or quote it if it is text",
+                        "'{value}' は人が使える数値ではありません。数値を書くか、文字列なら引用符で囲んでください"),
     # schema
     "schema.required": ("required field is missing", "必須項目がありません"),
     "schema.type": ("expected {expected}, found {found}{hint}", "{expected} が必要ですが {found} になっています{hint}"),
@@ -53,6 +67,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "type.yaml_hint": ("; put the value in quotes, YAML read it as {found}",
                        "。YAMLが {found} と解釈したので、値を引用符で囲んでください"),
     # semantic rules
+    "check.settings_changed": ("notice: {files} changed since {ref}: every handoff is checked again, against the "
+                               "kinds of {ref} as well as this change's",
+                               "お知らせ: {ref} 以降に {files} が変更されました。すべての引き継ぎを、{ref} の種別とこの変更の種別の両方で検査し直します"),
     "rule.single_line": ("must be one line: it contains a line break",
                          "1行で書いてください（改行が含まれています）"),
     "rule.invisible_char": ("contains the invisible or direction-changing character U+{code:04X}; it can make the text "
