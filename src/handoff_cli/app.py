@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -50,7 +51,15 @@ for name, module, command in (
     app.command(name, epilog=module.EPILOG)(command)
 
 
+def _stop(signum, frame) -> None:
+    """SIGTERM and SIGHUP (a closed terminal, a killed session) stop a command the way Ctrl-C
+    does: the prompts keep what was typed as a draft, and nothing is half-written."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     app()
 
 

@@ -67,6 +67,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "type.yaml_hint": ("; put the value in quotes, YAML read it as {found}",
                        "。YAMLが {found} と解釈したので、値を引用符で囲んでください"),
     # semantic rules
+    "writing.failed": ("could not write {path}: {problem}; nothing was written",
+                       "{path} を書き込めませんでした: {problem}。何も書き込んでいません"),
+    "writing.failed.hint": ("free some disk space (or check the folder's permissions) and run the command again",
+                            "ディスクの空きを作る（またはフォルダの権限を確かめる）してから、もう一度実行してください"),
+    "writing.busy": ("another handoff command has been writing in {path} for 30 s; nothing was written",
+                     "別の handoff コマンドが 30 秒以上 {path} に書き込み中です。何も書き込んでいません"),
     "check.settings_changed": ("notice: {files} changed since {ref}: every handoff is checked again, against the "
                                "kinds of {ref} as well as this change's",
                                "お知らせ: {ref} 以降に {files} が変更されました。すべての引き継ぎを、{ref} の種別とこの変更の種別の両方で検査し直します"),
@@ -102,6 +108,15 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "'{name}' は文書のような名前ですが通常のファイルではありません"),
     "rule.symlink": ("'{name}' is a symbolic link; handoff files must be regular files in the repository",
                      "'{name}' はシンボリックリンクです。引き継ぎファイルはリポジトリ内の通常ファイルにしてください"),
+    "rule.not_regular": ("'{name}' is not a regular file (a pipe, socket or device); it is not opened",
+                         "'{name}' は通常のファイルではありません（パイプ・ソケット・デバイス）。開かずに飛ばします"),
+    # reading a file (documents/files.py)
+    "files.link": ("the file is a symbolic link; links are never followed, handoff files must be regular files",
+                   "ファイルがシンボリックリンクです。リンク先は読みません。引き継ぎファイルは通常のファイルにしてください"),
+    "files.not_regular": ("the file is not a regular file (a pipe, socket or device); it is not read",
+                          "通常のファイルではありません（パイプ・ソケット・デバイス）。読み込みません"),
+    "files.refused": ("{path}: {problem}; nothing was read or written",
+                      "{path}: {problem}。読み込みも書き込みもしていません"),
     "rule.control_char": ("contains control character U+{code:04X}; only tab and newline are allowed",
                           "制御文字 U+{code:04X} が含まれています。使えるのはタブと改行だけです"),
     "rule.schema_kind_missing": ("kind '{kind}' has no usable schema", "種別 '{kind}' のスキーマが使えません"),
@@ -249,8 +264,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "writing.no_free_id": ("could not find a free id", "空いている id が見つかりませんでした"),
     "writing.feedback_has_findings": ("{path} has findings; fix them before adding an entry",
                                       "{path} に問題があります。記入を追加する前に修正してください"),
-    "writing.changed": ("{path} changed while you were writing; nothing was written",
-                        "入力中に {path} が変更されました。何も書き込んでいません"),
     "writing.changed.hint": ("run the command again", "もう一度コマンドを実行してください"),
     # drafts, --set and the editor
     "set.expected_assignment": ("--set {assignment}: expected FIELD=VALUE",
@@ -291,6 +304,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                                   "git リポジトリの中か、その ref を fetch 済みか確認してください（CI では fetch-depth: 0）"),
     "git.failed": ("git {command} failed: {problem}", "git {command} が失敗しました: {problem}"),
     "history.not_a_repository": ("not a git repository", "git リポジトリではありません"),
+    "history.unreadable_commit": ("commit {sha}: its author time or identity cannot be read (a date past year 9999, "
+                                  "an impossible time zone...); its changes are left out of the history",
+                                  "コミット {sha}: 作成者の日時または名前を読めません（9999年より後の日付、ありえない"
+                                  "タイムゾーンなど）。このコミットの変更は履歴に含めません"),
     # type names inside findings
     "type.string": ("text", "文字列"),
     "type.integer": ("a whole number", "整数"),

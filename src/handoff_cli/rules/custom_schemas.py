@@ -41,11 +41,13 @@ def working_tree(root: Path) -> SchemaSource:
             fd = os.open(current, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError as error:
             raise ConfigError(t("kinds.schema_unreadable", where=relative, problem=error.strerror)) from None
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise ConfigError(t("kinds.schema_not_regular", where=relative), hint=t("kinds.schema_file.hint"))
-            data = handle.read(MAX_SCHEMA_BYTES + 1)
-        return data
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read(MAX_SCHEMA_BYTES + 1)
+        finally:
+            os.close(fd)
 
     return read
 

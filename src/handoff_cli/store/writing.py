@@ -13,7 +13,7 @@ from handoff_cli.documents.feedback_file import Existing, appended_text, existin
 from handoff_cli.documents.ids import is_valid_id, new_id
 from handoff_cli.documents.layout import display_path
 from handoff_cli.documents.model import Handoff, Person
-from handoff_cli.errors import InvalidDocument, UserError
+from handoff_cli.errors import EnvironmentProblem, InvalidDocument, UserError
 from handoff_cli.git import Git
 from handoff_cli.i18n import t
 from handoff_cli.rules.formats import parse_datetime
@@ -45,7 +45,7 @@ def create_handoff(kind: Kind, values: dict, root: Path, handoffs_dir: Path, kin
         if findings:
             raise InvalidDocument(t("new.invalid", count=len(findings)), findings)
         try:
-            writing.write_atomic(layout.contained(root, path), text, exclusive=True)
+            _write(layout.contained(root, path), text, exclusive=True)
         except FileExistsError:
             if values.get("id"):
                 raise UserError(t("writing.exists", path=display_path(path)), hint=t("writing.exists.hint")) from None
@@ -61,10 +61,20 @@ def _creation_day(created: str):
 
 
 def read_existing(handoffs_dir: Path, handoff_id: str, kinds: Kinds, kind: Kind) -> Existing:
+    """The feedback file of `handoff_id` as it is now (empty when there is none); a link, a
+    special file or an oversize file is refused with a one-line error, nothing read or written."""
+    from handoff_cli.documents import files  # noqa: PLC0415 - kept inside: only this function changed here
+    from handoff_cli.errors import UnreadableFile  # noqa: PLC0415
+
     path = layout.feedback_path(handoffs_dir, handoff_id)
-    if not path.exists():
+    try:
+        data = files.read_regular(path, reading.MAX_FILE_BYTES)
+    except FileNotFoundError:
         return Existing(path, "", {})
-    data = path.read_bytes()
+    except UnreadableFile as error:
+        raise type(error)(t("files.refused", path=layout.display_path(path), problem=error.message)) from None
+    except OSError as error:
+        raise UserError(t("files.refused", path=layout.display_path(path), problem=error.strerror or error)) from None
     parsed = reading.parse_bytes(data)
     findings = validate_feedback(layout.display_path(path), handoff_id, parsed, kinds, kind, True)
     if findings:
@@ -73,18 +83,33 @@ def read_existing(handoffs_dir: Path, handoff_id: str, kinds: Kinds, kind: Kind)
 
 
 def append_feedback(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind, kinds: Kinds, entry: dict) -> Path:
-    """Validate and write the feedback file with `entry` appended; nothing is written when invalid."""
-    existing = read_existing(handoffs_dir, handoff.id, kinds, kind)
-    text = appended_text(existing, handoff.id, entry)
-    parsed = reading.parse_text(text)
-    findings = validate_feedback(layout.display_path(existing.path), handoff.id, parsed, kinds, kind, True)
-    if findings:
-        raise InvalidDocument(t("feedback.invalid", count=len(findings)), findings)
-    current = existing.path.read_text(encoding="utf-8") if existing.path.exists() else ""
-    if current != existing.text:
-        raise UserError(t("writing.changed", path=layout.display_path(existing.path)), hint=t("writing.changed.hint"))
-    writing.write_atomic(layout.contained(root, existing.path), text)
+    """Validate and write the feedback file with `entry` appended; nothing is written when invalid.
+    The folder is locked from the read to the rename: concurrent runs append one after the
+    other, and every run that says "recorded" has its entry in the file."""
+    folder = layout.feedback_path(handoffs_dir, handoff.id).parent
+    try:
+        with writing.locked(folder):
+            existing = read_existing(handoffs_dir, handoff.id, kinds, kind)
+            text = appended_text(existing, handoff.id, entry)
+            parsed = reading.parse_text(text)
+            findings = validate_feedback(layout.display_path(existing.path), handoff.id, parsed, kinds, kind, True)
+            if findings:
+                raise InvalidDocument(t("feedback.invalid", count=len(findings)), findings)
+            _write(layout.contained(root, existing.path), text)
+    except writing.LockTimeout:
+        raise UserError(t("writing.busy", path=layout.display_path(folder)), hint=t("writing.changed.hint")) from None
     return existing.path
+
+
+def _write(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """An atomic write; a full disk or a file-size limit is one clear error and the old file stays."""
+    try:
+        writing.write_atomic(path, text, exclusive=exclusive)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise EnvironmentProblem(t("writing.failed", path=display_path(path), problem=error.strerror or error),
+                                 hint=t("writing.failed.hint")) from None
 
 
 @dataclass(frozen=True)
