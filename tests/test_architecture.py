@@ -22,7 +22,7 @@ ALLOWED = {
     "app": {"commands", "__init__"},
     "commands": {"interact", "output", "reporting", "scoring", "store", "history", "git", "rules", "documents",
                  "i18n", "errors", "__init__"},
-    "interact": {"rules", "documents", "i18n", "errors"},
+    "interact": {"output", "rules", "documents", "i18n", "errors"},
     "output": {"reporting", "rules", "documents", "i18n", "errors"},
     "store": {"reporting", "scoring", "history", "git", "rules", "documents", "i18n", "errors", "__init__"},
     "reporting": {"scoring", "history", "rules", "documents", "i18n", "errors"},

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from helpers import LEAD_FLAGS, run_cli
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What a title (one visible line: FORMAT.md, x-handoff-single-line) may not hold.
+NOT_ONE_LINE = re.compile("[\n\r\u0085\u2028\u2029]")
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Any Unicode but surrogates (not encodable) and the control characters the format refuses.
 typeable = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1,
                    max_size=300).filter(lambda s: not CONTROL.search(s))
@@ -39,6 +42,9 @@ def test_text_round_trips_exactly(repo, title, pain, question):
             or title.strip() in {"未定", "確認中", "興味あり", "不明", "なし", "特になし", "後で", "あとで", "同上", "調整中",
                                  "要確認", "－", "ー", "―", "？"}:
         assert result.exit_code == 1 and "is a placeholder" in result.stderr
+        return
+    if NOT_ONE_LINE.search(title) or INVISIBLE.search(title):
+        assert result.exit_code == 1 and ("must be one line" in result.stderr or "invisible" in result.stderr)
         return
     assert result.exit_code == 0, result.output
     handoff_id = result.stdout.strip()

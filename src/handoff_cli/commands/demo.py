@@ -18,10 +18,13 @@ def demo_cli(
     path: Annotated[Optional[Path], typer.Argument(help="Where to build it (default: a new temporary folder).")] = None,
 ) -> None:
     """Build a demo repository with months of history from the examples, and report on it."""
+    from rich.text import Text
+
     from handoff_cli.commands.report import report
     from handoff_cli.errors import UserError
     from handoff_cli.i18n import t
     from handoff_cli.output import renderer
+    from handoff_cli.output.sanitize import sanitize
     from handoff_cli.output.tables import console
     from handoff_cli.store.demo import build_demo
 
@@ -32,5 +35,5 @@ def demo_cli(
     renderer("table", "report", sys.stdout).report(result, table="pending", warnings=True)
     out = console(sys.stdout)
     out.print()
-    out.print(t("demo.repository", path=folder))
-    out.print(t("demo.explore", path=folder))
+    out.print(Text(sanitize(t("demo.repository", path=folder))))  # a path is text, never markup
+    out.print(Text(sanitize(t("demo.explore", path=folder))))

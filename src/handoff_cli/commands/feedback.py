@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.commands.options import IdArgument, Yes, handled, load_context, open_cache, shown
+from handoff_cli.commands.options import IdArgument, Yes, handled, load_context, open_cache, say, shown
 
 EPILOG = ("Examples:\n\n"
           "  handoff feedback k3m9qa                      (prompts: receipt first, then the outcome)\n\n"
@@ -70,7 +70,8 @@ def feedback_cli(
         try:
             _ask(asker, phase, values, target)
         except (KeyboardInterrupt, EOFError):
-            sys.stderr.write("\n" + t("feedback.interrupted", kept=keep(phase)) + "\n")
+            sys.stderr.write("\n")
+            say(t("feedback.interrupted", kept=keep(phase)))
             raise typer.Exit(130) from None
     elif needed := missing_flags(phase, values, target.kind):
         raise UserError(t("feedback.missing", phase=t(f"phase.{phase}"), flags=", ".join(needed)),
@@ -83,7 +84,7 @@ def feedback_cli(
             error.note = keep(phase)
         raise
     drafts.feedback_draft(config.root, resolved).unlink(missing_ok=True)
-    sys.stderr.write(t("feedback.recorded", phase=t(f"phase.{phase}"), id=resolved, path=shown(path)) + "\n")
+    say(t("feedback.recorded", phase=t(f"phase.{phase}"), id=resolved, path=shown(path)))
 
 
 def _asker():

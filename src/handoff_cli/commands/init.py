@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from handoff_cli.commands.options import handled
+from handoff_cli.commands.options import handled, say
 
 EPILOG = "Example: cd my-repo && handoff init"
 
@@ -13,7 +11,7 @@ EPILOG = "Example: cd my-repo && handoff init"
 def init_cli() -> None:
     """Set up this repository: write .handoff.yaml (commented defaults) and handoffs/."""
     for line in init():
-        sys.stderr.write(line + "\n")
+        say(line)
 
 
 def init(start=None) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.commands.options import KindFilter, format_choices, handled, load_context, open_cache
+from handoff_cli.commands.options import KindFilter, format_choices, handled, load_context, open_cache, say
 
 ListFormat = format_choices("list")
 
@@ -29,7 +29,7 @@ def list_cli(
     rows, files_with_findings = list_handoffs(kind=kind, sender=sender, receiver=receiver, pending=pending)
     renderer(output_format.value, "list", sys.stdout).list(rows)
     if files_with_findings:
-        sys.stderr.write(t("list.note_findings", count=files_with_findings) + "\n")
+        say(t("list.note_findings", count=files_with_findings))
 
 
 def list_handoffs(*, kind=None, sender=None, receiver=None, pending=False, start=None):

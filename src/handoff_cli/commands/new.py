@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.commands.options import Yes, handled, load_context, shown
+from handoff_cli.commands.options import Yes, handled, load_context, say, shown
 
 EPILOG = ("Examples:\n\n"
           "  handoff new lead\n\n"
@@ -63,7 +63,7 @@ def new_cli(
         if done:
             done.unlink(missing_ok=True)
     sys.stdout.write(handoff_id + "\n")
-    sys.stderr.write(t("new.written", path=shown(path)) + "\n")
+    say(t("new.written", path=shown(path)))
 
 
 def _draft(config, kinds, kind: str | None, *, resume: bool, from_file: Path | None, set_values: list[str]):
@@ -81,7 +81,7 @@ def _draft(config, kinds, kind: str | None, *, resume: bool, from_file: Path | N
         resumed = drafts.latest_new_draft(config.root)
         values = read_values_file(resumed)
         kind = kind or values.get("kind")
-        sys.stderr.write(t("new.resuming", path=shown(resumed)) + "\n")
+        say(t("new.resuming", path=shown(resumed)))
     if not kind:
         raise UserError(t("new.which_kind"), hint=t("kinds.known", kinds=", ".join(kinds.names)))
     kind_spec = kinds.get(kind)
@@ -109,7 +109,8 @@ def _prompt(draft, config, resumed: Path | None, kind: str) -> None:
         path = drafts.save_new_draft(config.root, draft)
         if resumed and resumed != path:
             resumed.unlink(missing_ok=True)
-        sys.stderr.write("\n" + t("new.draft_kept", path=shown(path), kind=kind) + "\n")
+        sys.stderr.write("\n")
+        say(t("new.draft_kept", path=shown(path), kind=kind))
         raise typer.Exit(130) from None
 
 

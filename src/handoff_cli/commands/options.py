@@ -17,33 +17,61 @@ from handoff_cli.output import formats_for
 
 def handled(command):
     """Run a command body; turn the project's errors into one clear line and an exit code
-    (errors.py documents them), and Ctrl-C into a calm message."""
+    (errors.py documents them), and Ctrl-C into a calm message. Every value from data is
+    sanitised (output/sanitize.py). With `--format github` an error is an `::error`
+    annotation; otherwise, under GitHub Actions, the command's output is fenced off from
+    the runner's workflow commands (output/github.py, `commands_stopped`)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from handoff_cli.errors import HandoffError, InvalidDocument
-        from handoff_cli.i18n import t
+        from handoff_cli.output.github import commands_stopped
 
-        try:
-            return command(*args, **kwargs)
-        except InvalidDocument as error:
-            from handoff_cli.output.text import finding_line
-
-            sys.stderr.write("".join(finding_line(f) + "\n" for f in error.findings))
-            sys.stderr.write(error.message + "\n")
-            if error.note:
-                sys.stderr.write(error.note + "\n")
-            raise typer.Exit(error.exit_code) from None
-        except HandoffError as error:
-            sys.stderr.write(t("error.prefix", message=error.message) + "\n")
-            if error.hint:
-                sys.stderr.write(t("error.hint", hint=error.hint) + "\n")
-            raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("\n" + t("error.interrupted") + "\n")
-            raise typer.Exit(130) from None
+        output_format = getattr(kwargs.get("output_format"), "value", kwargs.get("output_format"))
+        if output_format == "github":  # the annotations are commands: nothing is fenced off
+            return _funnel(command, args, kwargs, github=True)
+        # stdout only where it is for people: a program reads JSON, CSV, a schema or a new id
+        with commands_stopped(stdout=output_format in ("text", "table")):
+            return _funnel(command, args, kwargs, github=False)
 
     return wrapper
+
+
+def _funnel(command, args, kwargs, *, github: bool):
+    from handoff_cli.errors import HandoffError, InvalidDocument
+    from handoff_cli.i18n import t
+    from handoff_cli.output.sanitize import sanitize
+
+    try:
+        return command(*args, **kwargs)
+    except InvalidDocument as error:
+        if github:
+            from handoff_cli.output.github import annotation, error_annotation
+
+            lines = [annotation(f.message, file=f.file, line=f.line, col=f.column,
+                                title=f"handoff: {f.field}" if f.field else "handoff") for f in error.findings]
+            lines.append(error_annotation(error.message, [error.note] if error.note else []))
+        else:
+            from handoff_cli.output.text import finding_line
+
+            lines = [finding_line(f) for f in error.findings] + [sanitize(error.message)]
+            if error.note:
+                lines.append(sanitize(error.note))
+        sys.stderr.write("".join(line + "\n" for line in lines))
+        raise typer.Exit(error.exit_code) from None
+    except HandoffError as error:
+        if github:
+            from handoff_cli.output.github import error_annotation
+
+            hints = [t("error.hint", hint=error.hint)] if error.hint else []
+            sys.stderr.write(error_annotation(error.message, hints) + "\n")
+        else:
+            sys.stderr.write(t("error.prefix", message=sanitize(error.message)) + "\n")
+            if error.hint:
+                sys.stderr.write(t("error.hint", hint=sanitize(error.hint)) + "\n")
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("\n" + t("error.interrupted") + "\n")
+        raise typer.Exit(130) from None
 
 
 # ---------------------------------------------------------------- shared options
@@ -117,6 +145,15 @@ def as_of_option(value: str | None) -> datetime:
 
 
 def shown(path: Path) -> str:
+    """A path for a message on one line (file names may come from a pull request)."""
     from handoff_cli.documents.layout import display_path
+    from handoff_cli.output.sanitize import sanitize
 
-    return display_path(path)
+    return sanitize(display_path(path))
+
+
+def say(message: str) -> None:
+    """A warning or note on stderr, one line: whatever values it carries are shown sanitised."""
+    from handoff_cli.output.sanitize import sanitize
+
+    sys.stderr.write(sanitize(message) + "\n")

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from handoff_cli.commands.options import (KindFilter, as_of_option, date_option, format_choices, handled, load_context,
-                                          survey)
+                                          say, survey)
 
 ReportFormat = format_choices("report")
 
@@ -58,10 +58,10 @@ def report_cli(
                                          until=date_option("--until", until), kind=kind, as_of=as_of_option(as_of))
     if output_format.value == "table":
         for warning in result.warnings:
-            sys.stderr.write(t("report.warning", warning=warning) + "\n")
+            say(t("report.warning", warning=warning))
     renderer(output_format.value, "report", sys.stdout).report(result, table=table.value)
     if files_with_findings:
-        sys.stderr.write(t("report.note_findings", count=files_with_findings) + "\n")
+        say(t("report.note_findings", count=files_with_findings))
     if fail_on_overdue and result.responsiveness.overdue:
         raise typer.Exit(1)
 

@@ -1,14 +1,18 @@
-"""Asking a person for a handoff's values at the terminal (this room talks to the person)."""
+"""Asking a person for a handoff's values at the terminal (this room talks to the person).
+
+A custom schema's field titles, descriptions and allowed values come from a pull request:
+every prompt is plain `Text` (never markup) and sanitised (output/sanitize.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from handoff_cli.i18n import t
 from handoff_cli.interact.draft import Draft, coerce
+from handoff_cli.output.sanitize import sanitize
 from handoff_cli.rules.formats import format_checker
 from handoff_cli.rules.kinds import FieldSpec
 
@@ -50,28 +54,32 @@ class Prompter:
     def ask(self, label: str, *, required: bool, description: str = "", choices: list | None = None,
             spec: dict | None = None, default: str | None = None) -> Any:
         if description:
-            self.console.print(f"  [dim]{escape(description)}[/dim]")
+            self.console.print(Text.assemble("  ", (sanitize(description), "dim")))
         if choices:
-            self.console.print(f"  [dim]{t('prompt.choices')}: {escape(' / '.join(map(str, choices)))}[/dim]")
-        suffix = f" [{default}]" if default else ""
+            self.console.print(Text.assemble("  ", (f"{t('prompt.choices')}: {sanitize(' / '.join(map(str, choices)))}",
+                                                    "dim")))
+        suffix = f" [{sanitize(default)}]" if default else ""
         while True:
-            answer = self.console.input(f"[bold]{escape(label)}[/bold]{escape(suffix)}: ").strip()
+            answer = self.console.input(Text.assemble((sanitize(label), "bold"), suffix, ": ")).strip()
             if not answer and default:
                 answer = default
             if not answer:
                 if required:
-                    self.console.print(f"  [red]{t('prompt.value_required')}[/red]")
+                    self._problem(t("prompt.value_required"))
                     continue
                 return None
             if choices and answer not in map(str, choices):
-                self.console.print(f"  [red]{escape(t('prompt.invalid_choice', allowed=', '.join(map(str, choices))))}[/red]")
+                self._problem(t("prompt.invalid_choice", allowed=", ".join(map(str, choices))))
                 continue
             value = coerce(answer, spec)
             problem = self._format_problem(value, spec)
             if problem:
-                self.console.print(f"  [red]{escape(problem)}[/red]")
+                self._problem(problem)
                 continue
             return value
+
+    def _problem(self, message: str) -> None:
+        self.console.print(Text.assemble("  ", (sanitize(message), "red")))
 
     @staticmethod
     def _format_problem(value: Any, spec: dict | None) -> str | None:
@@ -99,11 +107,11 @@ class Prompter:
                 value = self.ask(t(f"prompt.envelope.{dotted}"), required=required)
                 if value is not None:
                     _put(values, dotted, value)
-        self.console.print(f"\n[bold underline]{t('prompt.required')}[/bold underline]")
+        self.console.print(Text.assemble("\n", (t("prompt.required"), "bold underline")))
         for field in draft.kind.required_fields:
             self._field(values, field, required=True)
         if draft.kind.recommended_fields:
-            self.console.print(f"\n[bold underline]{t('prompt.recommended')}[/bold underline]")
+            self.console.print(Text.assemble("\n", (t("prompt.recommended"), "bold underline")))
             for field in draft.kind.recommended_fields:
                 self._field(values, field, required=False)
         self._list(values, "open_questions", t("prompt.open_question"))
@@ -161,4 +169,4 @@ class FeedbackPrompter(Prompter):
             unknown = [f for f in chosen if f not in fields]
             if not unknown:
                 return chosen
-            self.console.print(f"  [red]{escape(t('prompt.invalid_choice', allowed=', '.join(fields)))}[/red]")
+            self._problem(t("prompt.invalid_choice", allowed=", ".join(fields)))

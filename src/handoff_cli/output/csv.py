@@ -1,4 +1,9 @@
-"""CSV for spreadsheets: one table per run, a header row first."""
+"""CSV for spreadsheets: one table per run, a header row first.
+
+Text from data is written so that a spreadsheet never runs it and a terminal or CI log
+never obeys it: a text cell starting with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`
+(OWASP's advice against formula injection; numbers stay numbers), and control characters,
+line breaks included, are shown as escapes (output/sanitize.py), one record per line."""
 
 from __future__ import annotations
 
@@ -9,16 +14,29 @@ from dataclasses import asdict
 from typing import Any
 
 from handoff_cli.output import Renderer
+from handoff_cli.output.sanitize import sanitize
 
 LIST_HEADER = ("id", "kind", "title", "from", "to", "created", "feedback", "safety_issue", "path")
 SCORE_PARTS = ("required", "recommended", "specificity", "actionability", "rating", "stability")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text (`'` before a would-be formula) and that holds
+    no control character; numbers and booleans as they are."""
+    if not isinstance(value, str):
+        return value
+    text = sanitize(value)
+    return "'" + text if value.startswith(_FORMULA_START) else text
+
+
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([safe_cell(name) for name in header])
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

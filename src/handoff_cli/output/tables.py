@@ -1,5 +1,6 @@
 """Rich tables and readable text for people: what `list`, `show` and `report` print on a
-terminal. Every cell built from data is a `Text` (plain), never markup."""
+terminal. Every cell and line built from data is a `Text` (plain), never markup, and its
+text is sanitised (output/sanitize.py): one line per table cell, lines kept in `show`'s values."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from handoff_cli.documents.layout import display_path
 from handoff_cli.i18n import t
+from handoff_cli.output.sanitize import sanitize, sanitize_block
 from handoff_cli.reporting.lists import HandoffView, ListRow
 from handoff_cli.reporting.report import Report
 
@@ -22,6 +23,17 @@ def console(stream=None) -> Console:
     """A console on `stream` (stdout by default) that follows NO_COLOR, COLUMNS and whether
     the stream is a terminal."""
     return Console(stderr=stream is sys.stderr, highlight=False, soft_wrap=False, file=stream or sys.stdout)
+
+
+def plain(value: Any, style: str = "") -> Text:
+    """`value` (from data, or made of it) as one line of plain text: never markup."""
+    return Text(sanitize(value), style=style)
+
+
+def add_row(table: Table, *cells: Any) -> None:
+    """A row of plain cells: text is never read as markup (`[/]` in a name must not crash
+    the table, `[link=…]` must not become a hyperlink)."""
+    table.add_row(*(cell if isinstance(cell, (Text, Table)) else plain(cell) for cell in cells))
 
 
 # ---------------------------------------------------------------- list
@@ -41,9 +53,9 @@ def list_table(rows: Sequence[ListRow]) -> Table:
         table.add_column(t(f"list.column.{column}"), overflow="fold", no_wrap=fixed,
                          ratio=None if fixed else (3 if column == "title" else 1))
     for row in rows:
-        title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
-        table.add_row(row.id, row.kind, title, row.sender, row.receiver, row.created[:10],
-                      Text(state_label(row.state), style=_STATE_STYLE[row.state]))
+        title = plain(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
+        add_row(table, row.id, row.kind, title, row.sender, row.receiver, row.created[:10],
+                Text(state_label(row.state), style=_STATE_STYLE[row.state]))
     return table
 
 
@@ -62,12 +74,14 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _fields_table(pairs: Sequence[tuple[str, Any]]) -> Table:
+def _fields_table(pairs: Sequence[tuple[str, Any]], *, lines: bool = True) -> Table:
+    """Labels and values; a value keeps its line breaks when `lines` (free text), else one line."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in pairs:
-        table.add_row(escape(label), Text(_value_text(value)))
+        text = _value_text(value)
+        add_row(table, label, Text(sanitize_block(text)) if lines else text)
     return table
 
 
@@ -77,12 +91,12 @@ SHOW_LISTS = ("next_actions", "contingencies", "open_questions", "links")  # hea
 def show_renderables(view: HandoffView) -> list:
     """What `show` prints, top to bottom."""
     h = view.handoff
-    out: list = [Text(f"{h.id}  {h.title}", style="bold"),
+    out: list = [plain(f"{h.id}  {h.title}", style="bold"),
                  _fields_table([(t("show.label.kind"), h.kind), (t("show.label.created"), h.created),
                                 (t("show.label.from"), _person(h.sender)), (t("show.label.to"), _person(h.receiver)),
                                 (t("show.label.customer"), _value_text(h.customer)),
                                 (t("show.label.file"), display_path(h.path)),
-                                (t("show.label.feedback"), state_label(view.state))])]
+                                (t("show.label.feedback"), state_label(view.state))], lines=False)]
     context_pairs = []
     for name, value in h.context.items():
         context_pairs.append((view.field_titles.get(name, name), value))
@@ -91,7 +105,7 @@ def show_renderables(view: HandoffView) -> list:
         items = h.data.get(key) or []
         if items:
             out += [Text(""), Text(t(f"show.section.{key}"), style="bold underline")]
-            out += [Text("  • " + _value_text(item)) for item in items]
+            out += [Text("  • " + sanitize_block(_value_text(item))) for item in items]
     out += [Text(""), Text(t("show.section.feedback"), style="bold underline")]
     if view.feedback is None:
         out.append(Text("  " + t("feedback.none"), style="yellow"))
@@ -99,7 +113,7 @@ def show_renderables(view: HandoffView) -> list:
         for entry in view.feedback.entries:
             head = f"{_phase(entry.phase)}  {entry.at}  {_person(entry.by)}"
             pairs = [(k, v) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
-            out += [Text(head, style="bold"), _fields_table(pairs)]
+            out += [plain(head, style="bold"), _fields_table(pairs)]
     return out
 
 
@@ -145,15 +159,15 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
     """The report's tables; `warnings=False` when the caller prints them on stderr instead."""
     out: list = []
     if warnings and report.warnings:
-        out += [Text(t("report.warning", warning=w), style="yellow") for w in report.warnings] + [Text("")]
+        out += [plain(t("report.warning", warning=w), style="yellow") for w in report.warnings] + [Text("")]
     pending = _table(t("report.pending.title", count=len(report.pending), date=report.as_of[:10]),
                      ("id", "title", "receiver", "handed_over", "awaiting", "due"))
     for row in report.pending:
-        due = Text(t("report.overdue", due=row.due), style="bold red") if row.overdue else Text(row.due)
-        title = Text(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
+        due = plain(t("report.overdue", due=row.due), style="bold red") if row.overdue else plain(row.due)
+        title = plain(("⚠ " if row.safety_issue else "") + row.title, style="bold red" if row.safety_issue else "")
         handed = t("report.handed", date=row.handed_over[:10], days=row.age_days) + (
             t("report.uncommitted") if row.uncommitted else "")
-        pending.add_row(row.id, title, row.receiver, handed, _phase(row.awaiting), due)
+        add_row(pending, row.id, title, row.receiver, handed, _phase(row.awaiting), due)
     out += [pending, Text("")]
     r = report.responsiveness
     out.append(Text(t(
@@ -169,33 +183,33 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
                      "outcomes", "most_often_missing"),
                     right=("n", "quality", "final", "feedback", "receipt_on_time", "median_latency", "acceptance_rate"))
     for row in report.groups:
-        groups.add_row(row.group, str(row.count), _num(row.quality), str(row.final), _pct(row.feedback_rate),
-                       _pct(row.receipt_on_time_rate), _num(row.median_latency_days, "days"),
-                       _pct(row.acceptance_rate), _mix(row.outcomes), ", ".join(row.top_missing) or "–")
+        add_row(groups, row.group, str(row.count), _num(row.quality), str(row.final), _pct(row.feedback_rate),
+                _pct(row.receipt_on_time_rate), _num(row.median_latency_days, "days"), _pct(row.acceptance_rate),
+                _mix(row.outcomes), ", ".join(row.top_missing) or "–")
     out += [groups, Text("")]
     funnel = _table(t("report.funnel.title"), ("kind", "handed_over_count", "received", "accepted", "rejected",
                                                 "acceptance", "outcomes", "rejection_reasons", "most_often_missing"),
                     right=("handed_over_count", "received", "accepted", "rejected", "acceptance"))
     for row in report.funnel:
-        funnel.add_row(row.kind, str(row.handed_over), str(row.received), f"{row.accepted}+{row.conditional}",
-                       str(row.rejected), _pct(row.acceptance_rate), _mix(row.outcomes), _mix(row.rejection_reasons),
-                       ", ".join(row.top_missing) or "–")
+        add_row(funnel, row.kind, str(row.handed_over), str(row.received), f"{row.accepted}+{row.conditional}",
+                str(row.rejected), _pct(row.acceptance_rate), _mix(row.outcomes), _mix(row.rejection_reasons),
+                ", ".join(row.top_missing) or "–")
     out += [funnel]
     losses = [reason for row in report.funnel for reason in row.loss_reasons]
     if losses:
-        out += [Text(t("report.loss_reasons"), style="bold")] + [Text("  • " + reason) for reason in losses]
+        out += [Text(t("report.loss_reasons"), style="bold")] + [plain("  • " + reason) for reason in losses]
     out.append(Text(""))
     trend = _table(t("report.trend.title"), ("month", "n", "quality", "median_latency", "feedback"),
                    right=("n", "quality", "median_latency", "feedback"))
     for row in report.trend:
-        trend.add_row(row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, "days"),
-                      _pct(row.feedback_rate))
+        add_row(trend, row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, "days"),
+                _pct(row.feedback_rate))
     out += [trend, Text("")]
     best = _table(t("report.best.title"), ("id", "title", "from_to", "quality", "outcome", "rating"),
                   right=("quality", "rating"))
     for row in report.best:
-        best.add_row(row.id, row.title, f"{row.sender} → {row.receiver}", str(row.quality), row.outcome,
-                     f"{row.rating}/5")
+        add_row(best, row.id, row.title, f"{row.sender} → {row.receiver}", str(row.quality), row.outcome,
+                f"{row.rating}/5")
     out.append(best)
     return out
 
@@ -208,19 +222,19 @@ _SOURCES = ("git", "uncommitted", "file")  # where the handover time came from: 
 def explanation_renderables(record: dict) -> list:
     """`show`'s "why N": the quality score part by part."""
     status = record["status"]
-    out = [Text(t("show.quality", quality=record["quality"],
-                  status=t(f"quality.status.{status}") if status in ("final", "provisional") else status),
-                style="bold underline")]
+    out = [plain(t("show.quality", quality=record["quality"],
+                   status=t(f"quality.status.{status}") if status in ("final", "provisional") else status),
+                 style="bold underline")]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_column(overflow="fold")
     for name, part in record["parts"].items():
         value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
-        table.add_row(t(f"quality.part.{name}") if name in _PARTS else name, f"{value} × {part['weight']:g}",
-                      Text(part["detail"]))
+        add_row(table, t(f"quality.part.{name}") if name in _PARTS else name, f"{value} × {part['weight']:g}",
+                part["detail"])
     if record["penalty"]:
-        table.add_row(t("show.penalty"), f"−{record['penalty']}", Text(t("show.penalty.reason")))
+        add_row(table, t("show.penalty"), f"−{record['penalty']}", Text(t("show.penalty.reason")))
     out.append(table)
     source = record["source"]
     timing = t("show.handed_over", at=record["handed_over"][:16].replace("T", " "),
@@ -229,5 +243,5 @@ def explanation_renderables(record: dict) -> list:
         timing += t("show.received", at=record["received"][:16].replace("T", " "))
     if record["feedback"]:
         timing += t("show.outcome", at=record["feedback"][:16].replace("T", " "))
-    out.append(Text(timing))
+    out.append(plain(timing))
     return out

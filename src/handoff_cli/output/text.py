@@ -7,12 +7,14 @@ from collections.abc import Sequence
 
 from handoff_cli.i18n import t
 from handoff_cli.output import Renderer
+from handoff_cli.output.sanitize import sanitize
 from handoff_cli.rules.findings import Finding
 
 
 def finding_line(finding: Finding) -> str:
-    field = f" {finding.field}:" if finding.field else ""
-    return f"{finding.file}:{finding.line}:{finding.column}:{field} {finding.message}"
+    """One finding on one line; its file, field and message came from data (sanitised)."""
+    field = f" {sanitize(finding.field)}:" if finding.field else ""
+    return f"{sanitize(finding.file)}:{finding.line}:{finding.column}:{field} {sanitize(finding.message)}"
 
 
 def summary_line(files: int, findings: Sequence[Finding]) -> str:
