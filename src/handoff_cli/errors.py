@@ -45,6 +45,22 @@ class AmbiguousId(UserError):
         self.candidates = candidates
 
 
+class UnreadableFile(UserError):
+    """A file refused before it is read (documents/files.py): its message says why."""
+
+
+class LinkedFile(UnreadableFile):
+    """The file is a symbolic link; links are never followed."""
+
+
+class NotRegularFile(UnreadableFile):
+    """The file is a pipe, socket, device or folder: opening or reading it could block or never end."""
+
+
+class FileTooLarge(UnreadableFile):
+    """The file is larger than the limit it is read with."""
+
+
 class InvalidDocument(HandoffError):
     """A document failed validation; carries the findings. Exit 1."""
 

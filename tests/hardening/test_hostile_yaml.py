@@ -58,7 +58,8 @@ CASES = {
                         "context.decision_maker", "YAML read it as a boolean"),
     "on as a key": (VALID.replace("  urgency: high\n", "  urgency: high\n  on: yes\n"), None, None),
     "1e309": (VALID.replace("urgency: high", "urgency: 1e309"), "context.urgency", "'1e309' is not one of"),
-    ".nan": (VALID.replace("urgency: high", "urgency: .nan"), "context.urgency", "expected text, found a number"),
+    ".nan": (VALID.replace("urgency: high", "urgency: .nan"), ":19:12: context.urgency",
+             "'.nan' is not a number a person can use"),
     "unquoted time where text belongs": (VALID.replace("decision_maker: CFO Mark Liu", "decision_maker: 12:30"),
                                          "context.decision_maker", "expected text, found a whole number"),
     "unquoted date is accepted": (VALID.replace("created: 2026-11-02T09:00:00+09:00", "created: 2026-11-02 09:00:00+09:00"),
@@ -114,3 +115,87 @@ def test_long_lines_and_many_keys_stay_valid(tmp_path):
                .replace("CFO Mark Liu", "CFO Mark Liu " + "あ" * 50_000))
     done = _check(repo)
     assert done.returncode == 0, done.stdout[:500]
+
+
+# ---------------------------------------------------------------- scalars that are not what they say
+
+URGENCY = ":19:12: context.urgency: "  # where `urgency: <value>` stands in VALID
+DIGITS_4301 = "1" * 4301  # past Python's int-string limit (4300 digits)
+SEXAGESIMAL = ":".join(["1"] * 450_000)  # 900 KB of base 60: quadratic to convert
+
+SCALARS = {
+    "0b_": ("0b_", "'0b_' reads as a number in YAML but is not one; quote it to keep it as text"),
+    "0x_": ("0x_", "'0x_' reads as a number in YAML but is not one"),
+    "!!int abc": ("!!int abc", "'abc' is not a valid !!int; remove the tag or write a number"),
+    "!!int ''": ("!!int ''", "'' is not a valid !!int; remove the tag or write a number"),
+    "!!float x": ("!!float x", "'x' is not a valid !!float; remove the tag or write a number"),
+    "!!bool maybe": ("!!bool maybe", "'maybe' is not a valid !!bool; remove the tag or write true or false"),
+    "4301 digits": (DIGITS_4301, "a number 4301 characters long; numbers are limited to 64 characters"),
+    "4301 digits, tagged": ("!!int " + DIGITS_4301, "numbers are limited to 64 characters"),
+    "900 KB sexagesimal": (SEXAGESIMAL, f"a number {len(SEXAGESIMAL)} characters long"),
+    "65-digit float": ("1." + "5" * 63, "a number 65 characters long"),
+    "2**63": (str(2**63), "9223372036854775808 is too large a whole number to check"),
+    "-2**63 - 1": (str(-2**63 - 1), "-9223372036854775809 is too large a whole number to check"),
+    "hex past 64 bits": ("0x1" + "0" * 16, "is too large a whole number to check"),
+    ".nan": (".nan", "'.nan' is not a number a person can use"),
+    ".inf": (".inf", "'.inf' is not a number a person can use"),
+    "-.inf": ("-.inf", "'-.inf' is not a number a person can use"),
+    "overflowing float": ("1.0e+999", "'1.0e+999' is not a number a person can use"),
+}
+
+
+@pytest.mark.parametrize("name", list(SCALARS))
+def test_a_scalar_that_is_not_what_it_says_is_a_finding_at_its_line(tmp_path, name):
+    """Both readers (the fast path steps aside, the positional reader explains): a finding,
+    never a traceback, whatever the tag or length; nothing long is ever converted."""
+    value, message = SCALARS[name]
+    repo = make_repo(tmp_path / "r")
+    repo.write(PATH, VALID.replace("urgency: high", f"urgency: {value}"))
+    done = _check(repo)
+    assert "Traceback" not in done.stderr and done.stderr == "", done.stderr[-2000:]
+    assert done.returncode == 1, done.stdout
+    assert any(line.startswith(PATH + URGENCY) and message in line for line in done.stdout.splitlines()), done.stdout
+
+
+@pytest.mark.parametrize("command", [["list"], ["report", "--format", "json"]])
+def test_an_endless_number_does_not_break_list_or_report(tmp_path, command):
+    repo = make_repo(tmp_path / "r")
+    repo.write(PATH, VALID.replace("urgency: high", f"urgency: {DIGITS_4301}"))
+    repo.write("handoffs/2026/11/02/20261102-bbbbbb.yaml", lead_document("20261102-bbbbbb",
+                                                                         created="2026-11-02T09:00:00+09:00"))
+    repo.commit("two handoffs")
+    handoff = Path(sys.executable).parent / "handoff"
+    done = subprocess.run([str(handoff), *command], cwd=repo.path, capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "NO_COLOR": "1"}, preexec_fn=_limit_memory, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "20261102-bbbbbb" in done.stdout
+
+
+def test_a_control_character_in_a_key_is_a_finding_at_the_key(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    repo.write(PATH, VALID.replace("  urgency: high\n", '  urgency: high\n  "note\\x07s": text\n'))
+    done = _check(repo)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert any(line.startswith(PATH + ":20:3: context.note") and "control character U+0007" in line
+               for line in done.stdout.splitlines()), done.stdout
+
+
+@pytest.mark.parametrize("shape", ["dashes", "indentation", "dashes after indentation"])
+@pytest.mark.parametrize("depth", [40, 40_000])
+def test_very_deep_block_nesting(tmp_path, shape, depth):
+    """Block nesting (no bracket at all) is caught before libyaml's C composer, which
+    recurses on the C stack, ever sees it: whatever libyaml's own limit, the positional
+    reader stops at 32 levels."""
+    if shape == "dashes":
+        deep = "  part:\n    " + "- " * depth + "x\n"
+    elif shape == "indentation":
+        depth = min(depth, 1000)  # 1 + 2 + ... columns: a thousand levels are already 500 KB
+        deep = "".join(" " * (2 + level) + f"k{level}:\n" for level in range(depth)) + " " * (2 + depth) + "x: y\n"
+    else:
+        deep = "  part:\n" + "".join(" " * (4 + 2 * level) + "- \n" for level in range(min(depth, 600))) + \
+            " " * (6 + 2 * min(depth, 600)) + "x\n"
+    repo = make_repo(tmp_path / "r")
+    repo.write(PATH, VALID + deep)
+    done = _check(repo)
+    assert done.returncode == 1 and done.stderr == "", done.stderr[-2000:]
+    assert "nesting deeper than 32 levels" in done.stdout

@@ -81,7 +81,8 @@ def display_path(path: Path) -> str:
 
 
 def scan(handoffs_dir: Path) -> Scan:
-    """Every document, feedback file and stray under `handoffs_dir`; links are never followed.
+    """Every document, feedback file and stray under `handoffs_dir`; links are never followed,
+    and only regular files are ever listed as documents (a pipe named like one is a stray).
 
     Uses os.scandir's cached entry types (no stat per file) and string checks: this runs
     on every command, over tens of thousands of files.
@@ -107,6 +108,8 @@ def _scan_folder(folder: str, parts: tuple[str, ...], handoffs_dir: Path, result
                 result.strays.append(Stray(Path(entry.path), t("rule.not_a_file", name=name)))
             else:
                 _scan_folder(entry.path, parts + (name,), handoffs_dir, result)
+        elif not entry.is_file(follow_symlinks=False):  # a pipe, socket or device: opening it could hang
+            result.strays.append(Stray(Path(entry.path), t("rule.not_regular", name=name)))
         else:
             named = id_from_name(name)
             if named is not None and is_valid_id(named[0]) and parts == date_parts(named[0]):
@@ -156,6 +159,8 @@ def _scan_loose(folder: Path, handoffs_dir: Path) -> Scan:
     for path in sorted(folder.rglob("*.yaml")):
         if path.is_symlink():
             result.strays.append(Stray(path, t("rule.symlink", name=path.name)))
+        elif not path.is_dir() and not path.is_file():
+            result.strays.append(Stray(path, t("rule.not_regular", name=path.name)))
         elif path.is_file():
             (result.feedback if path.name.endswith(FEEDBACK_SUFFIX) else result.documents).append(path)
     return result

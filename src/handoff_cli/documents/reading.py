@@ -3,11 +3,14 @@
 Reading walks libyaml's event stream iteratively (no recursion, so nesting depth is
 bounded by a limit we choose, not by the C stack) and builds plain values itself:
 nothing is ever constructed from a tag, aliases and merge keys are refused, duplicate
-keys are reported, and dates stay the strings the person typed.
+keys are reported, and dates stay the strings the person typed. A number is converted
+only when it is short (MAX_NUMBER_CHARS), and must come out finite and within 64 bits;
+anything else is a problem at its line, never an exception.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +25,13 @@ from handoff_cli.i18n import t
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
+MAX_NUMBER_CHARS = 64  # checked before any conversion: Python's int() and sexagesimals are not linear
+INT_RANGE = (-2**63, 2**63 - 1)  # whole numbers the JSON Schema validator can compare
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML = "tag:yaml.org,2002:"
 _PLAIN_SCALAR_TAGS = {_YAML + n for n in ("str", "int", "float", "bool", "null", "timestamp")}
+_INT, _FLOAT, _BOOL, _NULL = (_YAML + n for n in ("int", "float", "bool", "null"))
 _CONTAINER_TAGS = {None, "!", _YAML + "map", _YAML + "seq"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _resolver = Resolver()
@@ -87,6 +93,43 @@ def _pos(mark) -> Position:
 def _line_col(text: str, index: int) -> Position:
     line = text.count("\n", 0, index) + 1
     return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A scalar as a message quotes it: short, control characters spelled out."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class _BadScalar(Exception):
+    """A scalar that is not the value its tag (typed or resolved) says; `message` says why."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _typed_scalar(tag: str, text: str, explicit: bool) -> Any:
+    """The value of a null, bool, int or float scalar; raises _BadScalar rather than convert
+    a long number, or give one that is not finite or not within INT_RANGE."""
+    if tag == _NULL:
+        return None
+    if tag in (_INT, _FLOAT) and len(text) > MAX_NUMBER_CHARS:
+        raise _BadScalar(t("yaml.number_too_long", length=len(text), limit=MAX_NUMBER_CHARS))
+    node = ScalarNode(tag, text)
+    try:
+        if tag == _BOOL:
+            return _constructor.construct_yaml_bool(node)
+        value = (_constructor.construct_yaml_int if tag == _INT else _constructor.construct_yaml_float)(node)
+    except (ValueError, KeyError, OverflowError, IndexError):
+        if not explicit:
+            raise _BadScalar(t("yaml.bad_number", value=_shown(text))) from None
+        raise _BadScalar(t("yaml.bad_tagged_bool" if tag == _BOOL else "yaml.bad_tagged_number",
+                           value=_shown(text), tag=_short_tag(tag))) from None
+    if tag == _INT and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        raise _BadScalar(t("yaml.int_out_of_range", value=_shown(text)))
+    if tag == _FLOAT and not math.isfinite(value):
+        raise _BadScalar(t("yaml.not_finite", value=_shown(text)))
+    return value
 
 
 def decode(data: bytes) -> tuple[str | None, YamlProblem | None]:
@@ -202,6 +245,10 @@ class _Builder:
             raise _Fatal(YamlProblem(t("yaml.merge_key"), _pos(event.start_mark), frame[1]))
         key = event.value
         mark = _pos(event.start_mark)
+        bad = _CONTROL.search(key)
+        if bad:
+            self.parsed.problems.append(
+                YamlProblem(t("rule.control_char", code=ord(bad.group())), mark, frame[1] + (key,)))
         first_lines = frame[4]
         if key in first_lines:
             self.parsed.problems.append(
@@ -247,45 +294,64 @@ class _Builder:
             if bad:
                 self.parsed.problems.append(YamlProblem(t("rule.control_char", code=ord(bad.group())), where, path))
             return value
-        node = ScalarNode(tag, value)
-        if tag == _YAML + "null":
-            return None
-        if tag == _YAML + "bool":
-            return _constructor.construct_yaml_bool(node)
-        if tag == _YAML + "int":
-            return _constructor.construct_yaml_int(node)
-        return _constructor.construct_yaml_float(node)
+        try:
+            return _typed_scalar(tag, value, explicit=event.tag not in (None, "!"))
+        except _BadScalar as bad:
+            self.parsed.problems.append(YamlProblem(bad.message, where, path))
+            return value  # the text as typed: the finding above says what is wrong with it
 
 
 # ---------------------------------------------------------------- fast path
 
 _RISKY = re.compile(r"[&*!\\\t]|<<|\x85|\u2028|\u2029")
-_MAX_FLOW_BRACKETS = MAX_DEPTH
+# A block collection nested n deep starts at column n // 2 - 1 or further right (a mapping's
+# value may be a sequence at the key's own column), and only spaces and the indicators
+# "- ", "? ", ": " stand before it on its line. _LINE_STARTS[w] finds a line whose start
+# holds more than w of those characters.
+_LINE_STARTS = tuple(re.compile(r"^[ ?:-]{%d}" % (width + 1), re.MULTILINE) for width in range(MAX_DEPTH // 2))
 
 
-class _DuplicateKey(Exception):
-    pass
+def _may_nest_too_deep(text: str) -> bool:
+    """Whether `text` could hold collections nested deeper than MAX_DEPTH, block nesting
+    (indentation, dashes) and flow brackets together; conservative, and two regex scans."""
+    flow = text.count("[") + text.count("{")
+    widest = (MAX_DEPTH - 2 - flow) // 2  # the widest line start that keeps block + flow within MAX_DEPTH
+    return widest < 0 or _LINE_STARTS[min(widest, len(_LINE_STARTS) - 1)].search(text) is not None
+
+
+class _Decline(Exception):
+    """The fast path steps aside; the positional reader reads the file and explains."""
 
 
 class _StrictLoader(_Loader):
-    """libyaml's C loader with our rules: dates stay text, keys are their typed text,
-    a duplicate key stops the fast path (the positional reader then reports it)."""
+    """libyaml's C loader with our rules: dates stay text, keys are their typed text, a
+    duplicate or complex key or a number `_typed_scalar` refuses stops the fast path (the
+    positional reader then reports it)."""
 
 
 def _construct_mapping(loader, node, deep=False):
     result = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, ScalarNode):
-            raise _DuplicateKey  # complex key: let the positional reader explain it
+            raise _Decline  # complex key
         key = key_node.value
         if key in result:
-            raise _DuplicateKey
+            raise _Decline  # duplicate key
         result[key] = loader.construct_object(value_node, deep=True)
     return result
 
 
+def _construct_number(loader, node):
+    try:
+        return _typed_scalar(node.tag, node.value, explicit=False)
+    except _BadScalar:
+        raise _Decline from None
+
+
 _StrictLoader.add_constructor(_YAML + "map", _construct_mapping)
 _StrictLoader.add_constructor(_YAML + "timestamp", lambda loader, node: node.value)
+_StrictLoader.add_constructor(_INT, _construct_number)
+_StrictLoader.add_constructor(_FLOAT, _construct_number)
 
 
 def fast_load(data: bytes) -> tuple[bool, Any]:
@@ -293,8 +359,9 @@ def fast_load(data: bytes) -> tuple[bool, Any]:
     reads to a mapping; (False, None) when the positional reader must look at it.
 
     The pre-scan refuses anything that could make the C loader do more than build plain
-    values: anchors, aliases, tags, merge keys, escapes, control characters, deep flow
-    nesting. Its value is identical to `parse_bytes(data).value`.
+    values: anchors, aliases, tags, merge keys, escapes, control characters, deep block or
+    flow nesting (libyaml's composer recurses on the C stack). Its value is identical to
+    `parse_bytes(data).value`. Never raises.
     """
     if len(data) > MAX_FILE_BYTES or data.startswith(b"\xef\xbb\xbf"):
         return False, None
@@ -302,12 +369,12 @@ def fast_load(data: bytes) -> tuple[bool, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return False, None
-    if _RISKY.search(text) or _CONTROL.search(text) or text.count("[") + text.count("{") > _MAX_FLOW_BRACKETS:
+    if _RISKY.search(text) or _CONTROL.search(text) or _may_nest_too_deep(text):
         return False, None
     if text.count("\n---") or text.startswith("---") or text.count("\n..."):
         return False, None
     try:
         value = yaml.load(text, Loader=_StrictLoader)
-    except (yaml.YAMLError, _DuplicateKey, ValueError, TypeError, RecursionError):
+    except Exception:  # noqa: BLE001 - whatever the C loader trips on, the positional reader explains
         return False, None
     return (True, value) if isinstance(value, dict) else (False, None)

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
@@ -30,8 +30,12 @@ from handoff_cli.history.timelines import Commit, History, Rework, Timeline
 _RECEIPT = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?receipt\b", re.MULTILINE)
 _OUTCOME_PHASE = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?outcome\b", re.MULTILINE)
 _OUTCOME_KEY = re.compile(rb"^[ \t-]*outcome:[ \t]*\S", re.MULTILINE)
-_RECORD = "\x1e"
-_UNIT = "\x1f"
+# Each commit's header is one line: the record mark, then its fields split by NUL. Git
+# prints no other line that starts with NUL, and no name or e-mail can hold a line break.
+_RECORD = "\x00\x1e"
+_HEADER_FORMAT = "%x00%x1e%H%x00%aI%x00%an%x00%ae"  # _RECORD, then sha, author time, name, e-mail
+_ISO_SECONDS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-](\d\d):(\d\d))")  # newer gits write Z for UTC
+_MAX_OFFSET_HOURS = 18  # the widest offset a clock can have (ISO 8601 / RFC 3339 practice is ±14)
 
 
 def _feedback_counts(data: bytes) -> tuple[int, int]:
@@ -53,9 +57,28 @@ def changed_fields(before: dict, after: dict) -> tuple[str, ...]:
     return tuple(sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
 
 
-def _parse_commit_header(line: str) -> Commit:
-    sha, when, name, email = line.split(_UNIT)
-    return Commit(sha, datetime.fromisoformat(when.replace("Z", "+00:00")), sys.intern(name), sys.intern(email))
+def _commit_time(text: str) -> datetime | None:
+    """A commit's author time from git's strict ISO form, or None when it cannot be used: not
+    that form (a year past 9999), an odd time zone (+9959, minutes past 59), or a moment that
+    has no UTC equivalent."""
+    match = _ISO_SECONDS.fullmatch(text)
+    if match is None or (match[1] is not None and (int(match[1]) > _MAX_OFFSET_HOURS or int(match[2]) > 59)):
+        return None
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        at.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+    return at
+
+
+def _parse_commit_header(line: str) -> tuple[str, Commit | None]:
+    """(sha, the commit) from a header line; the commit is None when its fields cannot be read."""
+    fields = line.split("\0")
+    at = _commit_time(fields[1]) if len(fields) == 4 else None
+    if at is None:
+        return fields[0], None
+    return fields[0], Commit(fields[0], at, sys.intern(fields[2]), sys.intern(fields[3]))
 
 
 def read_history(root: Path, handoffs_dir: str, cache=None) -> History:
@@ -99,10 +122,11 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     def finish() -> History:
         nonlocal processes, log
         timelines: dict[str, Timeline] = {}
+        unreadable: list[str] = []  # short shas of commits whose fields could not be read
         if reusing:
             state = cache.part("history").get("state")
-            if state and tuple(state[:3]) == (pathspec, since, shallow):
-                timelines = _thaw(state[3])
+            if state and len(state) == 5 and tuple(state[:3]) == (pathspec, since, shallow):
+                timelines, unreadable = _thaw(state[3]), list(state[4])
             else:  # another process replaced the cache meanwhile: read everything
                 if log is not None:
                     log().close()  # the log of the new commits alone: its git ends, its file goes
@@ -110,11 +134,12 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
             del state
         history = History(timelines, shallow=shallow, head=head or None)
         if log is not None:
-            processes += 1 + _read_log(repository, log(), timelines)
+            processes += 1 + _read_log(repository, log(), timelines, unreadable)
             if cache is not None and cache.enabled:
-                cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines)))  # the caller saves
+                cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines), unreadable))  # caller saves
         processes += _mark_uncommitted(repository, pathspec, timelines)
         history.git_processes = processes
+        history.warnings = tuple(t("history.unreadable_commit", sha=sha) for sha in unreadable)
         return history
 
     return finish
@@ -155,7 +180,7 @@ def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[]
     revisions = [f"{since}..HEAD"] if since else []
     process = repository.log(
         "--reverse", "--raw", "-M", "--no-abbrev", "--no-color", "--date-order", f"--relative={pathspec}/",
-        f"--format={_RECORD}%H{_UNIT}%aI{_UNIT}%an{_UNIT}%ae", *revisions)
+        f"--format={_HEADER_FORMAT}", *revisions)
     spool = tempfile.TemporaryFile()
     copier = threading.Thread(target=shutil.copyfileobj, args=(process.stdout, spool, 1 << 20), daemon=True)
     copier.start()
@@ -169,32 +194,40 @@ def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[]
     return spooled
 
 
-def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline]) -> int:
+def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], unreadable: list[str]) -> int:
     """Fill timelines from the log; returns the number of git processes started for blobs.
 
     Every commit is listed (see `_start_log`), so a header is parsed only when a change
-    under the folder follows it."""
+    under the folder follows it. A commit whose fields cannot be read is added to
+    `unreadable` (once, by its short sha) and its changes are skipped: it is unknown."""
     feedback_versions: list[tuple[Commit, str, str]] = []  # commit, id, blob
     document_changes: list[tuple[Commit, str, str, str]] = []  # commit, id, old blob, new blob
     header: str | None = None
     commit: Commit | None = None
+    skipping = False  # the current commit could not be read
     with log:
         for raw in log:
             line = raw.decode("utf-8", "replace").rstrip("\n")
             if line.startswith(_RECORD):
-                header, commit = line[1:], None
+                header, commit, skipping = line[len(_RECORD):], None, False
                 continue
-            if not line.startswith(":") or header is None:
+            if skipping or not line.startswith(":") or header is None:
                 continue
             meta, _, paths = line.partition("\t")
             parts = meta.split()
+            if len(parts) < 5:
+                continue
             old_blob, new_blob, status = parts[2], parts[3], parts[4]
             names = paths.split("\t")
             named = layout.id_from_name(names[-1].rsplit("/", 1)[-1])
             if named is None:
                 continue
             if commit is None:
-                commit = _parse_commit_header(header)
+                sha, commit = _parse_commit_header(header)
+                if commit is None:
+                    unreadable.append(sha[:12])
+                    skipping = True
+                    continue
             handoff_id, is_feedback = named
             if status.startswith("R"):
                 old_named = layout.id_from_name(names[0].rsplit("/", 1)[-1])

@@ -39,6 +39,7 @@ class History:
     head: str | None = None
     git_processes: int = 0
     reason: str | None = None  # why history is unavailable
+    warnings: tuple[str, ...] = ()  # one line per commit that could not be read (and was left out)
 
     def timeline(self, handoff_id: str) -> Timeline:
         return self.timelines.get(handoff_id) or Timeline(handoff_id)
@@ -51,3 +52,4 @@ class HistoryState:
     available: bool
     shallow: bool
     reason: str | None  # why history is unavailable
+    warnings: tuple[str, ...] = ()  # e.g. commits whose fields could not be read

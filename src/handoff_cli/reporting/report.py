@@ -275,6 +275,7 @@ def build_report(assessments: list[Assessment], history: HistoryState, kinds: Ki
         warnings.append(t("report.warning.no_history", reason=history.reason))
     elif history.shallow:
         warnings.append(t("report.warning.shallow"))
+    warnings.extend(history.warnings)
     for a in chosen:
         for disagreement in a.disagreements:
             warnings.append(t("report.warning.disagreement", id=a.id, disagreement=disagreement))

@@ -69,11 +69,24 @@ def _value_at(document: Any, path: tuple) -> Any:
     return document
 
 
+_SHOWN_CHARACTERS = 80
+
+
+def _shown(value: Any) -> Any:
+    """A value as a finding quotes it: long text cut short (a finding is one line to read)."""
+    if isinstance(value, str) and len(value) > _SHOWN_CHARACTERS:
+        return value[:_SHOWN_CHARACTERS - 1] + "…"
+    return value
+
+
 def _add_schema_error(collector: _Collector, error: SchemaError) -> None:
     """One schema error as a finding in the user's language (the value as the reader gave it:
-    the native validator sees a NaN as null)."""
+    the native validator sees a NaN as null). A value the reader already reported (a bad
+    number, an unsupported tag) gets no second finding."""
     path, keyword, detail = error.path, error.keyword, error.detail
-    value = _value_at(collector.parsed.value, path)
+    if any(problem.path == path for problem in collector.parsed.problems if problem.path):
+        return
+    value = _shown(_value_at(collector.parsed.value, path))
     if keyword == "required":
         collector.add(path + (detail["property"],), t("schema.required"), "schema.required",
                       collector.parsed.inside(path))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from handoff_cli.documents import reading
+from handoff_cli.documents.files import read_regular
+from handoff_cli.errors import UnreadableFile
 
 
 class Source:
@@ -14,11 +16,11 @@ class Source:
     def __init__(self, path: Path, fast: bool):
         self.path = path
         try:
-            self.data: bytes | None = path.read_bytes()
-        except OSError as error:
+            self.data: bytes | None = read_regular(path, reading.MAX_FILE_BYTES)
+        except (UnreadableFile, OSError) as error:  # a link, a pipe, too large, gone: a finding at 1:1
+            message = error.message if isinstance(error, UnreadableFile) else error.strerror or str(error)
             self.data = None
-            self.parsed = reading.ParsedYaml(None, [reading.YamlProblem(error.strerror or str(error),
-                                                                      reading.Position(1, 1))])
+            self.parsed = reading.ParsedYaml(None, [reading.YamlProblem(message, reading.Position(1, 1))])
             self.positional = True
             return
         ok, value = reading.fast_load(self.data) if fast else (False, None)

@@ -31,7 +31,7 @@ class Survey:
 
 
 SNAPSHOT = "report"
-SNAPSHOT_FORMAT = 4  # the layout of the records below; part of the key
+SNAPSHOT_FORMAT = 5  # the layout of the records below; part of the key
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
@@ -62,7 +62,9 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
             for record, length in zip(records, lengths):
                 assessments.append(Assessment.from_record(record, view[start:start + length]))
                 start += length
-            return Survey(assessments, HistoryState(*history_state), files_with_findings, from_snapshot=True)
+            available, shallow, reason, warnings = history_state
+            return Survey(assessments, HistoryState(available, shallow, reason, tuple(warnings)), files_with_findings,
+                          from_snapshot=True)
     history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
     store = load_store(config, kinds, cache=cache, want=DIGESTS)
     for part in ("results", "digests"):
@@ -71,7 +73,7 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     cache.flush("history")
     assessments = assess(store.digests, store.feedback_digests, history, due_days=config.feedback_due_days,
                          weights=weights, as_of=as_of)
-    state = HistoryState(history.available, history.shallow, history.reason)
+    state = HistoryState(history.available, history.shallow, history.reason, history.warnings)
     files_with_findings = store.files_with_findings
     del store, history
     if key is not None and not any(a.timed_now for a in assessments):
@@ -79,7 +81,7 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
         cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a in assessments)))
         cache.replace(SNAPSHOT, {"snapshot": (
             key, token, [a.record() for a in assessments], [len(a.score) for a in assessments],
-            (state.available, state.shallow, state.reason), files_with_findings)})
+            (state.available, state.shallow, state.reason, list(state.warnings)), files_with_findings)})
         cache.flush(SNAPSHOT)
     return Survey(assessments, state, files_with_findings)
 
