@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from handoff_cli.documents import ids, layout, reading, writing
+from handoff_cli.documents import files, ids, layout, reading, writing
 from handoff_cli.documents.config import Config
 from handoff_cli.documents.feedback_file import Existing, appended_text, existing_from
 from handoff_cli.documents.ids import is_valid_id, new_id
 from handoff_cli.documents.layout import display_path
 from handoff_cli.documents.model import Handoff, Person
-from handoff_cli.errors import EnvironmentProblem, InvalidDocument, UserError
+from handoff_cli.errors import EnvironmentProblem, InvalidDocument, UnreadableFile, UserError
 from handoff_cli.git import Git
 from handoff_cli.i18n import t
 from handoff_cli.rules.formats import parse_datetime
@@ -63,9 +63,6 @@ def _creation_day(created: str):
 def read_existing(handoffs_dir: Path, handoff_id: str, kinds: Kinds, kind: Kind) -> Existing:
     """The feedback file of `handoff_id` as it is now (empty when there is none); a link, a
     special file or an oversize file is refused with a one-line error, nothing read or written."""
-    from handoff_cli.documents import files  # noqa: PLC0415 - kept inside: only this function changed here
-    from handoff_cli.errors import UnreadableFile  # noqa: PLC0415
-
     path = layout.feedback_path(handoffs_dir, handoff_id)
     try:
         data = files.read_regular(path, reading.MAX_FILE_BYTES)
