@@ -1,3 +1,3 @@
 """handoff: structured handoffs between teams, kept as YAML in git."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -102,7 +102,7 @@ def test_broken_and_unknown_version_config(repo):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "error: .handoff.yaml:1:1: version: unsupported version 2; this handoff understands version 1",
-        "hint: upgrade handoff (pip install -U handoff-cli), or set version: 1"]
+        "hint: upgrade handoff (README, \"Install\": the package is handoff-baton), or set version: 1"]
     repo.write(".handoff.yaml", "version: 1\ndir: [oops\n")
     result = run_cli(["list"])
     assert result.exit_code == 2 and result.stderr.startswith("error: .handoff.yaml:3:1: YAML syntax error")
