@@ -11,12 +11,14 @@ from helpers import GitRepo, make_repo
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory, monkeypatch):
     """No user's global git config, language or editor leaks into a test, nor a CI runner's
-    GITHUB_ACTIONS (which fences output off with ::stop-commands::)."""
+    GITHUB_ACTIONS (which fences output off with ::stop-commands::) or GITHUB_STEP_SUMMARY
+    (where check and report append the job summary)."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for var in ("LANG", "LC_ALL", "LC_MESSAGES", "HANDOFF_LANG", "EDITOR", "VISUAL", "GITHUB_ACTIONS"):
+    for var in ("LANG", "LC_ALL", "LC_MESSAGES", "HANDOFF_LANG", "EDITOR", "VISUAL", "GITHUB_ACTIONS",
+                "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "160")

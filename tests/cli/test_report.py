@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 
 from helpers import ALICE, BOB, feedback_document, lead_document, make_repo, outcome_entry, receipt_entry, run_cli
@@ -33,7 +34,7 @@ def _build(repo):
     repo.write(_path(H2, True), feedback_document(H2, [receipt_entry("2026-11-09T09:00:00+09:00")]))
     repo.commit("receipt 2", author=BOB, date="2026-11-09T09:00:00+09:00")       # late: due 11-05
     repo.write(_path(H3), lead_document(H3, created="2026-11-10T09:00:00+09:00",
-                                        extra_context="  safety_issue_note: none\n"))
+                                        extra_context="  x-safety_issue_note: none\n"))
     repo.commit("hand over 3", author=ALICE, date="2026-11-10T09:00:00+09:00")
 
 
@@ -107,6 +108,35 @@ def test_shallow_clone_warns_and_marks_partial(tmp_path, monkeypatch):
     assert report["history"] == "partial"
     assert any("shallow clone" in w and "git fetch --unshallow" in w and "fetch-depth: 0" in w
                for w in report["warnings"])
+
+
+def test_shallow_clone_is_one_warning_and_exit_0(tmp_path, monkeypatch):
+    """A clone one commit deep (actions/checkout's default): that commit holds every handoff
+    under its own date and author, so every typed date "disagrees" and feedback seems
+    recorded by someone else. The report says ONE thing, what is missing and how to fetch
+    it, nothing per handoff, and exits 0: partial history is not an error."""
+    origin = make_repo(tmp_path / "origin")
+    _build(origin)
+    assert any("git wins" in line for line in run_cli_in(origin.path, monkeypatch, ["report"]).stderr.splitlines())
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin.path}", str(tmp_path / "shallow")],
+                   check=True)
+    result = run_cli_in(tmp_path / "shallow", monkeypatch, ["report", "--as-of", "2026-11-12"])
+    assert result.exit_code == 0
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "git wins" not in result.stderr and "someone else" not in result.stderr
+    assert warning.startswith("warning: shallow clone: the git history before its oldest commit is missing")
+    assert "`git fetch --unshallow`" in warning and "fetch-depth: 0 in actions/checkout" in warning
+    report = json.loads(run_cli(["report", "--format", "json", "--as-of", "2026-11-12"]).stdout)["report"]
+    assert report["history"] == "partial" and report["warnings"] == [warning.removeprefix("warning: ")]
+    assert not any(score["feedback_by_someone_else"] for score in report["scores"])
+    gate = run_cli(["report", "--as-of", "2026-11-12", "--fail-on-overdue"])
+    assert gate.stderr.splitlines()[0] == warning and gate.stderr.count("warning:") == 1
+    assert re.fullmatch(r"no handoff is overdue|\d+ handoffs? overdue: .+", gate.stderr.splitlines()[-1])  # last
+
+
+def run_cli_in(folder, monkeypatch, args):
+    monkeypatch.chdir(folder)
+    return run_cli(args)
 
 
 def test_not_a_git_repository_uses_file_times(tmp_path, monkeypatch):

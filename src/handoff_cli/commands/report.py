@@ -48,7 +48,7 @@ def report_cli(
     output_format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat("table"),
     table: Annotated[ReportTable, typer.Option("--table", help="With --format csv: which table.")] = ReportTable.pending,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Compute ages and overdue as of this date.")] = None,
-    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 1 when feedback is overdue.")] = False,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 1 when feedback is overdue, and say which.")] = False,
 ) -> None:
     """Pending feedback, quality by person, funnel, trend and best handoffs, from git history."""
     from handoff_cli.i18n import t
@@ -62,8 +62,26 @@ def report_cli(
     renderer(output_format.value, "report", sys.stdout).report(result, table=table.value)
     if files_with_findings:
         say(t("report.note_findings", count=files_with_findings))
-    if fail_on_overdue and result.responsiveness.overdue:
-        raise typer.Exit(1)
+    if fail_on_overdue:
+        _overdue(result)
+        if result.responsiveness.overdue:
+            raise typer.Exit(1)
+
+
+def _overdue(result) -> None:
+    """The gate's verdict, last on stderr: how many handoffs are overdue and the first few
+    ids (or none); under GitHub Actions the overdue table and that line in the job summary."""
+    from handoff_cli.output.github import step_summary
+    from handoff_cli.output.text import overdue_line
+
+    say(overdue_line(result))
+
+    def render(stream, room: int) -> None:
+        from handoff_cli.output.markdown import MarkdownRenderer
+
+        MarkdownRenderer(stream, room).overdue(result)
+
+    step_summary(render)
 
 
 def report(*, by: str = "sender", since=None, until=None, kind: str | None = None, as_of=None, start=None):

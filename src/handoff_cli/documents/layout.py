@@ -25,11 +25,21 @@ class Stray:
     message: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file named on the command line that is not the handoffs folder's to judge: outside
+    it (`.pre-commit-config.yaml`, a workflow) or hidden inside it (`.gitkeep`)."""
+
+    path: Path
+    message: str
+
+
 @dataclass
 class Scan:
     documents: list[Path] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
     strays: list[Stray] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def document_path(handoffs_dir: Path, handoff_id: str) -> Path:
@@ -124,13 +134,30 @@ def known_ids(handoffs_dir: Path) -> list[str]:
 
 
 def expand(paths: list[Path], handoffs_dir: Path) -> Scan:
-    """Files named on the command line: files as given, folders searched for *.yaml."""
+    """Files named on the command line: files as given, folders searched for documents.
+
+    Only the handoffs folder holds handoffs. A file outside it (`.pre-commit-config.yaml`, a
+    workflow, `.handoff.yaml`) and a hidden one inside it (`.gitkeep`) are skipped, not
+    judged; a folder holding the handoffs folder (`.`) stands for the handoffs folder, and
+    any other folder outside it is skipped. Inside it, a misplaced file is a stray.
+    """
     result = Scan()
+    root = handoffs_dir.resolve()
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise UserError(t("layout.no_such_path", path=given))
-        if given.is_dir() and not given.is_symlink():
-            inner = scan(given) if given.resolve() == handoffs_dir.resolve() else _scan_loose(given, handoffs_dir)
+        folder = given.is_dir() and not given.is_symlink()
+        where = given.resolve() if folder else given.parent.resolve() / given.name  # a link is not followed
+        if folder and root.is_relative_to(where):
+            where = root
+        if not where.is_relative_to(root):
+            result.skipped.append(Skipped(given, t("layout.skipped_outside", dir=display_path(handoffs_dir))))
+            continue
+        if any(part.startswith(".") for part in where.relative_to(root).parts):
+            result.skipped.append(Skipped(given, t("layout.skipped_hidden")))
+            continue
+        if folder:
+            inner = scan(handoffs_dir) if where == root else _scan_inside(where, handoffs_dir)
             result.documents += inner.documents
             result.feedback += inner.feedback
             result.strays += inner.strays
@@ -138,8 +165,7 @@ def expand(paths: list[Path], handoffs_dir: Path) -> Scan:
         if given.is_symlink():
             result.strays.append(Stray(given, t("rule.symlink", name=given.name)))
             continue
-        inside = given.resolve().is_relative_to(handoffs_dir.resolve())
-        problem = misplacement(given.resolve(), handoffs_dir.resolve()) if inside else None
+        problem = misplacement(where, root)
         if problem:
             result.strays.append(Stray(given, problem))
         elif given.name.endswith(FEEDBACK_SUFFIX):
@@ -149,18 +175,9 @@ def expand(paths: list[Path], handoffs_dir: Path) -> Scan:
     return result
 
 
-def _scan_loose(folder: Path, handoffs_dir: Path) -> Scan:
-    if folder.resolve().is_relative_to(handoffs_dir.resolve()):
-        full = scan(handoffs_dir)
-        inside = lambda p: p.resolve().is_relative_to(folder.resolve())  # noqa: E731
-        return Scan([p for p in full.documents if inside(p)], [p for p in full.feedback if inside(p)],
-                           [s for s in full.strays if inside(s.path)])
-    result = Scan()
-    for path in sorted(folder.rglob("*.yaml")):
-        if path.is_symlink():
-            result.strays.append(Stray(path, t("rule.symlink", name=path.name)))
-        elif not path.is_dir() and not path.is_file():
-            result.strays.append(Stray(path, t("rule.not_regular", name=path.name)))
-        elif path.is_file():
-            (result.feedback if path.name.endswith(FEEDBACK_SUFFIX) else result.documents).append(path)
-    return result
+def _scan_inside(folder: Path, handoffs_dir: Path) -> Scan:
+    """What `scan` finds under `folder`, a folder inside the handoffs folder (resolved)."""
+    full = scan(handoffs_dir)
+    inside = lambda p: (p.parent.resolve() / p.name).is_relative_to(folder)  # noqa: E731  (a link: where it is)
+    return Scan([p for p in full.documents if inside(p)], [p for p in full.feedback if inside(p)],
+                [s for s in full.strays if inside(s.path)])

@@ -1,15 +1,20 @@
 """GitHub Actions workflow commands: each finding an `::error` annotation on its line;
-an error that stops `check --format github` as one annotation too; and, under GitHub
-Actions, everything else that echoes data between `::stop-commands::` and its token, so
-the runner reads none of it as a command."""
+an error that stops `check --format github` as one annotation too; under GitHub Actions,
+everything else that echoes data between `::stop-commands::` and its token, so the runner
+reads none of it as a command; and the job summary (`GITHUB_STEP_SUMMARY`), where the
+commands append Markdown (output/markdown.py) that shows every finding, not the runner's
+first ten annotations."""
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TextIO
 
+from handoff_cli.i18n import t
 from handoff_cli.output import Renderer
 from handoff_cli.output.sanitize import sanitize
 
@@ -60,6 +65,30 @@ def error_annotation(message: str, extra: Sequence[str] = ()) -> str:
     line, col = where["line"], where["col"]
     return annotation(message, *extra, file=where["file"], line=int(line) if line else None,
                       col=int(col) if col else None)
+
+
+STEP_SUMMARY_LIMIT = 1024 * 1024  # GitHub refuses a step's summary larger than 1 MiB, whole
+
+
+def step_summary(render: Callable[[TextIO, int], None]) -> None:
+    """When `GITHUB_STEP_SUMMARY` names a file (GitHub Actions sets it for each step), append
+    what `render(stream, room)` writes there, `room` being the bytes the step's summary has
+    left. A summary that cannot be written is a warning on stderr, never a failed gate."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        used = os.path.getsize(path)
+    except OSError:
+        used = 0
+    text = io.StringIO()
+    render(text, max(0, STEP_SUMMARY_LIMIT - used))
+    try:
+        with open(path, "a", encoding="utf-8", newline="\n") as summary:
+            summary.write(text.getvalue())
+    except OSError as error:
+        sys.stderr.write(t("github.summary_unwritable", path=sanitize(path),
+                           problem=sanitize(error.strerror or error)) + "\n")
 
 
 def on_github_actions() -> bool:

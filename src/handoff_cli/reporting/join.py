@@ -113,7 +113,11 @@ def _disagrees(typed: datetime | None, actual: datetime | None) -> bool:
 
 def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, FeedbackDigest], history: History, *,
            due_days: int, weights: Weights, as_of: datetime) -> list[Assessment]:
-    """Every valid handoff (its digest) with its feedback, timeline and scores."""
+    """Every valid handoff (its digest) with its feedback, timeline and scores.
+
+    In a shallow clone the oldest commit there holds everything that came before it, under
+    its own date and author: the typed times are not compared with its date, nor its author
+    with the receiver (the report says once that history is partial, not once per handoff)."""
     ratings: dict[str, list[int]] = defaultdict(list)
     for handoff_id, feedback in feedback_digests.items():
         handoff = digests.get(handoff_id)
@@ -129,7 +133,7 @@ def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, Feedba
         timed_now = False
         if history.available and timeline.handed_over:
             handed_at, handed_by, source = timeline.handed_over.at, timeline.handed_over.name, "git"
-            if _disagrees(created, handed_at):
+            if _disagrees(created, handed_at) and not history.shallow:
                 disagreements.append(t("join.created", created=f"{created:%Y-%m-%d}",
                                        committed=f"{handed_at:%Y-%m-%d}"))
         elif history.available:
@@ -145,7 +149,7 @@ def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, Feedba
         late = {f for r in timeline.rework for f in r.fields} & missing if history.available else set()
         by_other = bool(feedback) and any(not by.is_same(handoff.receiver) for by in feedback.authors)
         for commit in (timeline.received, timeline.feedback):
-            if commit and not Person(commit.name, commit.email).is_same(handoff.receiver):
+            if commit and not history.shallow and not Person(commit.name, commit.email).is_same(handoff.receiver):
                 by_other = True
         score = quality(handoff.content, feedback, weights=weights, leniency=leniency.get(handoff.receiver.key, 0.0),
                         rework_fields=rework_fields, supplied_late=late)
@@ -186,7 +190,7 @@ def _event_time(history: History, commit, typed_text: str | None, phase: str, as
         return typed, False
     if commit is None:
         return as_of, True  # in the working tree, not committed yet
-    if _disagrees(typed, commit.at):
+    if _disagrees(typed, commit.at) and not history.shallow:
         disagreements.append(t("join.event", phase=t(f"phase.{phase}"), typed=f"{typed:%Y-%m-%d}",
                                committed=f"{commit.at:%Y-%m-%d}"))
     return commit.at, False

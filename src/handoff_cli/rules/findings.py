@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handoff_cli.documents.layout import Skipped
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -30,10 +32,12 @@ def dotted(path) -> str:
 
 @dataclass
 class CheckResult:
-    """What `check` found: every finding (sorted) and how many files it read."""
+    """What `check` found: every finding (sorted), how many files it read, and the files it
+    was given but skipped (outside the handoffs folder, or hidden in it)."""
 
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    skipped: list[Skipped] = field(default_factory=list)  # files named that are not handoffs (not counted)
 
     @property
     def files_with_findings(self) -> int:

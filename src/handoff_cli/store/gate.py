@@ -68,7 +68,7 @@ def check_changes(config: Config, kinds: Kinds, ref: str, paths: list[Path] | No
             findings.append(finding)
             seen.add(_identity(finding))
     findings.sort(key=Finding.sort_key)
-    return GateResult(findings, store.files_checked, settings)
+    return GateResult(findings, store.files_checked, store.skipped, settings_changed=settings)
 
 
 def _identity(finding: Finding) -> tuple:

@@ -44,6 +44,7 @@ class Store:
     paths: dict[str, Path] = field(default_factory=dict)  # handoff id -> its document, for valid ones
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    skipped: list[layout.Skipped] = field(default_factory=list)  # paths given that are not handoffs
 
     @property
     def files_with_findings(self) -> int:
@@ -218,6 +219,7 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     selected = everything if paths is None else layout.expand(paths, handoffs_dir)
     store = Store(config, kinds)
     store.files_checked = len(selected.documents) + len(selected.feedback) + len(selected.strays)
+    store.skipped = selected.skipped
     for stray in selected.strays:
         store.findings.append(Finding(display_path(stray.path), 1, 1, "", stray.message, "rule.stray"))
     loader = _Loader(config, kinds, fast, cache, want)
