@@ -9,15 +9,20 @@ from typing import Annotated
 import typer
 
 from handoff_cli import __version__
-from handoff_cli.commands import check, demo, feedback, init, new, report, schema, show
+from handoff_cli.commands import check, demo, drafts, feedback, init, new, report, schema, show
 from handoff_cli.commands import list as list_command
+from handoff_cli.commands.usage import HandoffCommand, HandoffGroup
 
+# Help pages, usage mistakes and completion are handled in commands/usage.py: the words are
+# looked up in the user's language when they are shown (the English is written here and in
+# the command modules, the Japanese in i18n/catalog.py).
 app = typer.Typer(
     name="handoff",
+    cls=HandoffGroup,
     help="Structured handoffs between teams, kept as YAML in git.\n\n"
          "Example: handoff new lead; handoff check; handoff list --pending",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -40,6 +45,7 @@ def _root(
 for name, module, command in (
     ("init", init, init.init_cli),
     ("new", new, new.new_cli),
+    ("drafts", drafts, drafts.drafts_cli),
     ("check", check, check.check_cli),
     ("list", list_command, list_command.list_cli),
     ("show", show, show.show_cli),
@@ -48,7 +54,7 @@ for name, module, command in (
     ("report", report, report.report_cli),
     ("demo", demo, demo.demo_cli),
 ):
-    app.command(name, epilog=module.EPILOG)(command)
+    app.command(name, cls=HandoffCommand, epilog=module.EPILOG)(command)
 
 
 def _stop(signum, frame) -> None:

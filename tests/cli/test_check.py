@@ -59,7 +59,7 @@ def test_github_format_prints_annotations(tmp_path, monkeypatch):
 def test_paths_may_be_files_or_folders(examples_repo):
     one = "handoffs/2026/09/07/20260907-k3m9qa.yaml"
     result = run_cli(["check", one])
-    assert result.exit_code == 0 and "1 files checked" in result.stdout
+    assert result.exit_code == 0 and "1 file checked" in result.stdout
     result = run_cli(["check", "handoffs/2026/09"])
     assert result.exit_code == 0 and "6 files checked" in result.stdout
 
@@ -80,7 +80,7 @@ def test_changed_since_checks_only_changed_files(examples_repo):
     result = run_cli(["check", "--changed-since", "HEAD"])
     assert result.exit_code == 1
     assert "context.urgency: 'TBD' is not one of: high, medium, low" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("1 files checked")
+    assert result.stdout.splitlines()[-1].startswith("1 file checked")
 
 
 def test_changed_since_unknown_ref_is_a_usage_error(examples_repo):

@@ -59,7 +59,9 @@ def test_invalid_entry_writes_nothing(repo):
     _setup(repo)
     result = run_cli(["feedback", H, "--outcome", "delivered", "--rating", "4", "--useful", "x"])
     assert result.exit_code == 1
-    assert "entries[0].outcome: 'delivered' is not an outcome of kind 'lead'" in result.stderr
+    # the flag that gave the value, never the feedback file that was not written
+    assert result.stderr.startswith("--outcome: 'delivered' is not an outcome of kind 'lead'")
+    assert "feedback.yaml" not in result.stderr and "entries[0]" not in result.stderr
     assert not (repo.path / FB).exists()
     result = run_cli(["feedback", H, "--outcome", "lost", "--rating", "2", "--useful", "x"])
     assert result.exit_code == 2 and "outcome: missing --reason" in result.stderr

@@ -60,7 +60,7 @@ def test_list_notes_files_with_findings(examples_repo):
     result = run_cli(["list", "--format", "json"])
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)["handoffs"]) == 9
-    assert "1 files have findings and are not listed" in result.stderr
+    assert "files with findings are not listed (1)" in result.stderr
 
 
 def test_show_by_prefix_and_suffix(examples_repo):

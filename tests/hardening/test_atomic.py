@@ -51,7 +51,7 @@ def test_ctrl_c_during_new_keeps_the_answers(tmp_path):
     rest = _interrupted(["new", "lead", "--prompt"], repo.path, "\n経理部門への引き継ぎ\n田中 一郎\n",
                         "To: the receiver's email")
     assert "continue with: handoff new --resume" in rest
-    (draft,) = (repo.path / ".git/handoff/drafts").glob("new-lead-*.yaml")
+    (draft,) = (repo.path / ".git/handoff/drafts").glob("lead-*.yaml")
     text = draft.read_text(encoding="utf-8")
     assert "title: 経理部門への引き継ぎ" in text and "name: 田中 一郎" in text
     assert not (repo.path / "handoffs").exists()  # nothing else is left behind

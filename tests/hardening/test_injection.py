@@ -241,7 +241,7 @@ def test_under_github_actions_annotations_and_data_formats_stay_as_they_are(host
     assert annotations.stdout.decode().startswith(f"::error file={BROKEN},")
     listed = _installed(["list", "--format", "json"], hostile_repo.path, GITHUB_ACTIONS="true")
     assert {row["id"] for row in json.loads(listed.stdout)["handoffs"]} == {H, LOST}
-    assert _fenced(listed.stderr.decode())[1].startswith("note: 1 files have findings")
+    assert _fenced(listed.stderr.decode())[1].startswith("note: files with findings are not listed (1)")
     failed = _installed(["show", "zzzzzz"], hostile_repo.path, GITHUB_ACTIONS="true")
     assert failed.returncode == 2 and failed.stdout == b""
     assert _fenced(failed.stderr.decode())[1].startswith("error: no handoff matches 'zzzzzz'")
@@ -333,6 +333,6 @@ def test_prompts_from_a_custom_schema_are_plain_text(repo, terminal):
     assert "Parts [/] \\u001b]52;c;aGFja2Vk\\u0007 (parts): " in err
     assert f"  {RECEIVER} \\u001b[2J\\n::error::from a description\n" in err
     assert "Grade [link=https://x]y[/link] (grade): " in err
-    assert "A[/] / B\\u001b[31m" in err
+    assert "1) A[/]  2) B\\u001b[31m" in err  # the choices, numbered
     assert "\x1b]8;" not in result.stderr
     _no_command_lines(err)

@@ -56,7 +56,7 @@ def test_a_change_to_the_configuration_rechecks_every_handoff_and_says_so(repo):
     repo.commit("config only")
     result = run_cli(["check", "--changed-since", "main"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "1 files checked, no findings\n"
+    assert result.stdout == "1 file checked, no findings\n"
     assert result.stderr.startswith("notice: .handoff.yaml changed since main")
 
 
@@ -189,5 +189,5 @@ def test_a_terminated_prompt_keeps_what_was_typed(repo, sig):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    drafts = list((repo.path / ".git/handoff/drafts").glob("new-lead-*.yaml"))
+    drafts = list((repo.path / ".git/handoff/drafts").glob("lead-*.yaml"))
     assert len(drafts) == 1 and "Kept through a signal" in drafts[0].read_text(encoding="utf-8")

@@ -47,13 +47,12 @@ def _funnel(command, args, kwargs, *, github: bool):
         if github:
             from handoff_cli.output.github import annotation, error_annotation
 
-            lines = [annotation(f.message, file=f.file, line=f.line, col=f.column,
-                                title=f"handoff: {f.field}" if f.field else "handoff") for f in error.findings]
+            lines = [annotation(f.message, file=f.file if f.line else None, line=f.line or None,
+                                col=f.column or None, title=_annotation_title(f))
+                     for f in _at_flags(error, kwargs)]
             lines.append(error_annotation(error.message, [error.note] if error.note else []))
         else:
-            from handoff_cli.output.text import finding_line
-
-            lines = [finding_line(f) for f in error.findings] + [sanitize(error.message)]
+            lines = [_finding_line(f) for f in _at_flags(error, kwargs)] + [sanitize(error.message)]
             if error.note:
                 lines.append(sanitize(error.note))
         sys.stderr.write("".join(line + "\n" for line in lines))
@@ -74,6 +73,59 @@ def _funnel(command, args, kwargs, *, github: bool):
         raise typer.Exit(130) from None
 
 
+def _finding_line(finding) -> str:
+    """A finding at a file's line as `check` writes it; one about a value given elsewhere (a
+    flag, a prompt) names that, never a file that was not written."""
+    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.output.text import finding_line
+
+    if finding.line > 0:
+        return finding_line(finding)
+    where = " ".join(sanitize(part) for part in (finding.file, finding.field) if part)
+    return f"{where}: {sanitize(finding.message)}" if where else sanitize(finding.message)
+
+
+def _annotation_title(finding) -> str:
+    where = finding.field if finding.line > 0 else " ".join(p for p in (finding.file, finding.field) if p)
+    return f"handoff: {where}" if where else "handoff"
+
+
+def _at_flags(error, kwargs: dict) -> list:
+    """Findings on the entry a command was writing (`entries[N].at`) for a value given by one
+    of its flags name the flag (`--at`), where the person can act; the file being appended to
+    is not where the mistake was made (nor is it written)."""
+    import re
+
+    from handoff_cli.i18n import t
+    from handoff_cli.rules.findings import Finding
+
+    findings = error.findings
+    if error.message not in (t("feedback.invalid", count=len(findings)), t("feedback.invalid.one")):
+        return findings  # not the entry being written (the file as it was, a handoff read)
+
+    try:
+        from typer._click.globals import get_current_context
+
+        params = get_current_context().command.params
+    except (ImportError, RuntimeError):
+        return findings
+    flags = {}
+    for param in params:
+        opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+        if opts and param.name and kwargs.get(param.name) not in (None, False, [], ()):
+            flags[param.name] = opts[0]
+            flags[param.name + "s"] = opts[0]  # --missing-field gives missing_fields
+    moved = []
+    for finding in findings:
+        match = re.fullmatch(r"entries\[\d+\]\.(([a-z_]+).*)", finding.field or "")
+        if match is None:
+            moved.append(finding)
+            continue
+        flag = flags.get(match.group(2))  # else typed at a prompt: the field alone
+        moved.append(Finding(flag or "", 0, 0, "" if flag else match.group(1), finding.message, finding.code))
+    return moved
+
+
 # ---------------------------------------------------------------- shared options
 
 def format_choices(command: str) -> type[Enum]:
@@ -83,8 +135,69 @@ def format_choices(command: str) -> type[Enum]:
     return Enum(f"{command.capitalize()}Format", {name: name for name in names}, type=str)
 
 
-IdArgument = Annotated[str, typer.Argument(metavar="ID", help="The id, any unique prefix, or the random suffix.")]
-KindFilter = Annotated[Optional[str], typer.Option("--kind", help="Only this kind.")]
+def _completion_root():
+    """The repository's config for shell completion, read cheaply; None when there is none
+    (completion never prints an error)."""
+    from handoff_cli.documents.config import load_config
+    from handoff_cli.errors import HandoffError
+
+    try:
+        return load_config()
+    except (HandoffError, OSError, ValueError):
+        return None
+
+
+def _matching(candidates, incomplete: str) -> list[str]:
+    """What the word typed so far may become (shells complete what starts with it)."""
+    return [c for c in candidates if c.startswith(incomplete or "")]
+
+
+def complete_kinds(ctx: typer.Context, incomplete: str) -> list[str]:
+    """`handoff new <TAB>`: the kinds this repository knows; with --resume, the kept drafts too."""
+    from handoff_cli.rules.kinds import Kinds
+
+    config = _completion_root()
+    if config is None:
+        return []
+    names = list(Kinds(config).names)
+    if ctx.params.get("resume"):
+        names += complete_drafts(incomplete)
+    return _matching(dict.fromkeys(names), incomplete)
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    """`handoff show <TAB>`, `handoff feedback <TAB>`: the handoffs' ids (file names only, nothing parsed)."""
+    from handoff_cli.documents.layout import known_ids
+
+    config = _completion_root()
+    if config is None:
+        return []
+    try:
+        ids = sorted(known_ids(config.handoffs_dir), reverse=True)
+    except OSError:
+        return []
+    return _matching(ids, incomplete)
+
+
+def complete_drafts(incomplete: str) -> list[str]:
+    """`handoff drafts --drop <TAB>`: the names of the kept drafts."""
+    from handoff_cli.interact.drafts import drafts_dir, FEEDBACK_PREFIX
+
+    config = _completion_root()
+    if config is None:
+        return []
+    try:
+        names = sorted((p.stem for p in drafts_dir(config.root).glob("*.yaml")
+                        if not p.name.startswith((FEEDBACK_PREFIX, "."))), reverse=True)
+    except OSError:
+        return []
+    return _matching(names, incomplete)
+
+
+IdArgument = Annotated[str, typer.Argument(metavar="ID", help="The id, any unique prefix, or the random suffix.",
+                                           autocompletion=complete_ids)]
+KindFilter = Annotated[Optional[str], typer.Option("--kind", metavar="KIND", help="Only this kind.",
+                                                   autocompletion=complete_kinds)]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Never prompt; take values from flags and files only.")]
 
 

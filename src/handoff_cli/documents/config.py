@@ -13,7 +13,7 @@ CONFIG_NAME = ".handoff.yaml"
 DEFAULT_DIR = "handoffs"
 DEFAULT_FEEDBACK_DUE_DAYS = 3
 SUPPORTED_VERSIONS = (1,)
-_KNOWN_KEYS = {"version", "dir", "feedback_due_days", "kinds", "scoring"}
+_KNOWN_KEYS = {"version", "dir", "feedback_due_days", "kinds", "scoring", "timezone", "placeholders"}
 
 DEFAULT_CONFIG_TEXT = """\
 # handoff repository configuration (all keys optional).
@@ -24,6 +24,13 @@ dir: handoffs
 
 # Feedback (an outcome) is overdue this many days after the handover.
 feedback_due_days: 3
+
+# The time zone of a date and time typed without an offset at a prompt
+# (default: this computer's). An IANA name:
+# timezone: Asia/Tokyo
+
+# More texts that are placeholders, not content, on top of the built-in list (TBD, 未定 …).
+# placeholders: [要相談, ask Bob]
 
 # Custom kinds, or overrides of built-in ones: name -> JSON Schema file.
 # See `handoff schema lead` for a starting point.
@@ -40,6 +47,8 @@ class Config:
     kinds: dict[str, Path] = field(default_factory=dict)
     scoring: dict = field(default_factory=dict)
     source: Path | None = None
+    timezone: str | None = None  # IANA name; None: the local time zone
+    placeholders: tuple[str, ...] = ()
 
     @property
     def handoffs_dir(self) -> Path:
@@ -128,7 +137,27 @@ def parse_config(root: Path, text: bytes | None, path: Path) -> Config:
     scoring = data.get("scoring") or {}
     if not isinstance(scoring, dict):
         fail("scoring", t("config.scoring"))
+    zone = data.get("timezone")
+    if zone is not None and not _is_time_zone(zone):
+        fail("timezone", t("config.timezone", value=zone))
+    placeholders = data.get("placeholders") or []
+    if not isinstance(placeholders, list) or not all(isinstance(p, str) and p.strip() for p in placeholders):
+        fail("placeholders", t("config.placeholders"))
     return Config(
         root=root, dir=folder.strip().rstrip("/"), feedback_due_days=days,
         kinds={str(name): root / file for name, file in kinds.items()}, scoring=scoring, source=path,
+        timezone=zone, placeholders=tuple(placeholders),
     )
+
+
+def _is_time_zone(name: object) -> bool:
+    """An IANA time zone this computer knows (`Asia/Tokyo`); never a path outside the zone files."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 64:
+        return False
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - ZoneInfoNotFoundError, ValueError (a path), OSError
+        return False
+    return True

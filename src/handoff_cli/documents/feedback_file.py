@@ -10,7 +10,8 @@ from typing import Any
 from handoff_cli.documents import reading, writing
 from handoff_cli.documents.model import Person, canonical_entry, canonical_feedback
 
-RECEIPT_KEYS = ("decision", "synthesis", "rejection_reason")
+# a rejection may name the wrong fields too (`wrong_fields`, also an outcome key)
+RECEIPT_KEYS = ("decision", "synthesis", "condition", "rejection_reason", "rejection_note", "wrong_fields")
 OUTCOME_KEYS = ("outcome", "rating", "useful", "missing", "missing_fields", "wrong_fields", "reason", "request")
 
 

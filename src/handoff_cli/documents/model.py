@@ -16,7 +16,8 @@ CUSTOMER_ORDER = ("company", "contact", "role")
 ACTION_ORDER = ("what", "owner", "due")
 CONTINGENCY_ORDER = ("if", "then")
 FEEDBACK_ORDER = ("handoff", "entries")
-ENTRY_ORDER = ("phase", "at", "by", "decision", "synthesis", "rejection_reason", "outcome", "rating",
+ENTRY_ORDER = ("phase", "at", "by", "decision", "synthesis", "condition", "rejection_reason", "rejection_note",
+               "outcome", "rating",
                "useful", "missing", "missing_fields", "wrong_fields", "reason", "request")
 
 

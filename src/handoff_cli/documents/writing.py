@@ -91,6 +91,7 @@ def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: 
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())  # mkstemp makes 0600; honour the umask
             if isinstance(data, bytes):
                 handle.write(data)
             else:
@@ -106,6 +107,21 @@ def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: 
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (no window in which another thread
+    creates a file with a wrong mode): /proc on Linux; elsewhere set and restore at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -18,9 +18,26 @@ def finding_line(finding: Finding) -> str:
 
 
 def summary_line(files: int, findings: Sequence[Finding]) -> str:
+    """`1 file checked, no findings`, `13 files checked, 22 findings in 12 files` (plurals right)."""
+    checked = t("count.files.one" if files == 1 else "count.files", n=files)
     if not findings:
-        return t("summary.ok", files=files)
-    return t("summary.findings", files=files, count=len(findings), bad=len({f.file for f in findings}))
+        return t("summary.ok", files=checked)
+    bad = len({f.file for f in findings})
+    return t("summary.findings", files=checked, bad=t("count.files.one" if bad == 1 else "count.files", n=bad),
+             count=t("count.findings.one" if len(findings) == 1 else "count.findings", n=len(findings)))
+
+
+OVERDUE_IDS_SHOWN = 5
+
+
+def overdue_line(report) -> str:
+    """How many handoffs are overdue and the first few ids, most urgent first (the report's
+    pending order); or that none is. Whoever writes it sanitises it, like any text."""
+    ids = [row.id for row in report.pending if row.overdue]
+    if not ids:
+        return t("report.overdue.none")
+    shown = ", ".join(ids[:OVERDUE_IDS_SHOWN]) + (", …" if len(ids) > OVERDUE_IDS_SHOWN else "")
+    return t("report.overdue.one" if len(ids) == 1 else "report.overdue.many", count=len(ids), ids=shown)
 
 
 class TextRenderer(Renderer):

@@ -5,7 +5,10 @@ documented keywords of the same schema, used alike by built-in and custom kinds:
   x-handoff-recommended  (on `properties.context`) fields that raise the quality score
   x-handoff-outcomes     outcomes a receiver may report for this kind
   x-handoff-loss-outcomes outcomes that need a `reason`
-  x-handoff-placeholders extra texts that count as placeholders, not content
+  x-handoff-placeholders extra texts that count as placeholders, not content (`.handoff.yaml`
+                         `placeholders:` adds a repository's own to every kind)
+  x-handoff-enum-ja      (on a field with `enum`) value -> Japanese label, shown and accepted at prompts
+  x-handoff-outcomes-ja  outcome -> Japanese label, likewise
   x-handoff-voice        (on a context field) the customer's own words: quoting them scores
   x-handoff-safety       (on a boolean context field) `true` marks a safety issue, sorted first
   x-handoff-single-line  (on a text field) one line, no invisible or direction-changing characters
@@ -17,7 +20,8 @@ docs/FORMAT.md lists them all.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -99,6 +103,11 @@ class FieldSpec:
         return self.schema.get("enum")
 
     @property
+    def choice_labels(self) -> dict[str, str]:
+        """The Japanese label of each allowed value (`x-handoff-enum-ja`), where the schema has one."""
+        return labels(self.schema.get("x-handoff-enum-ja"), self.choices or ())
+
+    @property
     def is_free_text(self) -> bool:
         return self.type == "string" and "enum" not in self.schema and "format" not in self.schema
 
@@ -122,7 +131,8 @@ class Kind:
     recommended: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     loss_outcomes: tuple[str, ...] = ()
-    placeholders: frozenset[str] = frozenset()
+    placeholders: frozenset[str] = frozenset()  # normalised (`placeholder_key`)
+    outcome_labels: dict = field(default_factory=dict)  # outcome -> Japanese label (`x-handoff-outcomes-ja`)
 
     fast: bool = True  # the native validator (see rules.schema_check); False: the fallback alone
 
@@ -200,18 +210,30 @@ def _context_schema(schema: dict) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def _kind_from_schema(name: str, schema: dict, source: str, fast: bool) -> Kind:
+def labels(given: Any, values) -> dict[str, str]:
+    """`{value: Japanese label}` from an `x-handoff-enum-ja` / `x-handoff-outcomes-ja` mapping,
+    for the allowed `values` only; anything else in a custom schema is ignored."""
+    if not isinstance(given, dict):
+        return {}
+    return {str(value): label for value in values
+            if isinstance(label := given.get(str(value)), str) and label.strip()}
+
+
+def _kind_from_schema(name: str, schema: dict, source: str, fast: bool, extra_placeholders=()) -> Kind:
     context = _context_schema(schema)
     required = set(context.get("required") or [])
     fields = tuple(FieldSpec(n, s if isinstance(s, dict) else {}, n in required)
                    for n, s in (context.get("properties") or {}).items())
-    placeholders = builtin_schema("envelope")["x-handoff-placeholders"] + list(schema.get("x-handoff-placeholders") or [])
+    placeholders = builtin_schema("envelope")["x-handoff-placeholders"] + \
+        list(schema.get("x-handoff-placeholders") or []) + list(extra_placeholders)
+    outcomes = tuple(schema.get("x-handoff-outcomes") or [])
     return Kind(
         name=name, schema=schema, source=source, fields=fields,
         recommended=tuple(context.get("x-handoff-recommended") or []),
-        outcomes=tuple(schema.get("x-handoff-outcomes") or []),
+        outcomes=outcomes,
         loss_outcomes=tuple(schema.get("x-handoff-loss-outcomes") or []),
-        placeholders=frozenset(p.lower() for p in placeholders), fast=fast,
+        placeholders=frozenset(placeholder_key(p) for p in placeholders if isinstance(p, str)),
+        outcome_labels=labels(schema.get("x-handoff-outcomes-ja"), outcomes), fast=fast,
     )
 
 
@@ -225,6 +247,7 @@ class Kinds:
         self.fast = fast
         self._config = config
         self._custom = dict(config.kinds) if config else {}
+        self._placeholders = tuple(config.placeholders) if config else ()
         self._source = source or (working_tree(config.root) if config else None)
         self._loaded: dict[str, Kind] = {}
         self.names = sorted(set(BUILTIN_KINDS) | set(self._custom))
@@ -237,9 +260,10 @@ class Kinds:
             if name in self._custom:
                 relative = self._custom[name].relative_to(self._config.root).as_posix()
                 schema = load_custom_schema(name, relative, self._source, builtin_documents())
-                self._loaded[name] = _kind_from_schema(name, schema, relative, self.fast)
+                self._loaded[name] = _kind_from_schema(name, schema, relative, self.fast, self._placeholders)
             elif name in BUILTIN_KINDS:
-                self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in", self.fast)
+                self._loaded[name] = _kind_from_schema(name, builtin_schema(name), "built-in", self.fast,
+                                                       self._placeholders)
             else:
                 raise UnknownKind(t("kinds.unknown", kind=name), hint=t("kinds.known", kinds=", ".join(self.names)))
         return self._loaded[name]
@@ -289,8 +313,35 @@ def schema_text(kind: Kind) -> str:
     return json.dumps(bundled(kind.schema), ensure_ascii=False, indent=2) + "\n"
 
 
+# Said around a placeholder without adding content: punctuation, and polite endings
+# (未定です, 確認中でございます, 追って連絡いたします).
+_AROUND = " \t。、,.!?・"
+_POLITE_ENDINGS = ("でございます", "となっております", "となります", "になります", "いたします", "致します",
+                   "します", "です", "だ")
+
+
+def placeholder_key(text: str) -> str:
+    """`text` as placeholders are compared: NFKC (full-width letters, digits and signs made
+    plain), no case, without the punctuation and polite ending around it; what is left of a
+    text that is all punctuation (`?`, `...`) is itself."""
+    plain = unicodedata.normalize("NFKC", text).strip().casefold()
+    key = plain.strip(_AROUND)
+    for ending in _POLITE_ENDINGS:
+        if key.endswith(ending) and len(key) > len(ending):
+            key = key[:-len(ending)].strip(_AROUND)
+            break
+    return key or plain
+
+
 def is_placeholder(value: Any, kind: Kind) -> bool:
+    """Whether `value` is a placeholder, not content: empty, or one of the kind's placeholders
+    (the envelope's, the kind's own and the repository's `placeholders:`), compared by
+    `placeholder_key`; or nothing but punctuation and symbols."""
     if not isinstance(value, str):
         return False
-    normalized = value.strip().strip("。．.!！ 　").lower()
-    return normalized == "" or normalized in kind.placeholders or value.strip().lower() in kind.placeholders
+    return _no_content(value) or placeholder_key(value) in kind.placeholders
+
+
+def _no_content(text: str) -> bool:
+    """Nothing but spaces, punctuation and symbols (`?`, `-`, `...`, `○○`, `ーー`)."""
+    return all(c.isspace() or c in "ーｰ" or unicodedata.category(c)[0] in "PSZ" for c in text)

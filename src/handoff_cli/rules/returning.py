@@ -22,7 +22,7 @@ def check_author(handoff: Handoff, by: Person, force: bool) -> None:
 def feedback_phase(receipt: bool, values: dict, has_receipt: bool) -> str | None:
     """Receipt when asked for or given receipt values; outcome when given outcome values or a
     receipt exists; None when the person must choose (receipt first)."""
-    if receipt or any(values.get(k) for k in RECEIPT_KEYS):
+    if receipt or any(values.get(k) for k in RECEIPT_KEYS if k not in OUTCOME_KEYS):
         return "receipt"
     if has_receipt or any(values.get(k) for k in OUTCOME_KEYS):
         return "outcome"

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from handoff_cli.rules.formats import is_date, is_date_time
+from handoff_cli.rules.formats import is_date, is_date_time, is_email
 
-FORMATS: dict[str, Callable[[object], bool]] = {"date": is_date, "date-time": is_date_time}
+FORMATS: dict[str, Callable[[object], bool]] = {"date": is_date, "date-time": is_date_time, "email": is_email}
 
 
 @dataclass(frozen=True)

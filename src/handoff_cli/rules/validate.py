@@ -9,7 +9,7 @@ from handoff_cli.documents.ids import is_valid_id
 from handoff_cli.documents.reading import ParsedYaml, Position
 from handoff_cli.i18n import has_message, t
 from handoff_cli.rules.findings import Finding, dotted
-from handoff_cli.rules.kinds import Kind, Kinds, is_placeholder
+from handoff_cli.rules.kinds import Kind, Kinds, builtin_schema, is_placeholder
 from handoff_cli.rules.schema_check import SchemaError, SchemaValidator
 
 ENVELOPE_FREE_TEXT = (("title",), ("customer", "company"))
@@ -20,6 +20,7 @@ class _Collector:
         self.file = file
         self.parsed = parsed
         self.findings: list[Finding] = []
+        self.shape = None  # what the schema says about keys (unknown fields, section 6)
 
     def add(self, path, message: str, code: str, position: Position | None = None) -> None:
         where = position or self.parsed.position(path)
@@ -86,6 +87,9 @@ def _add_schema_error(collector: _Collector, error: SchemaError) -> None:
     path, keyword, detail = error.path, error.keyword, error.detail
     if any(problem.path == path for problem in collector.parsed.problems if problem.path):
         return
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        _closed_object_findings(collector, path, detail)
+        return
     value = _shown(_value_at(collector.parsed.value, path))
     if keyword == "required":
         collector.add(path + (detail["property"],), t("schema.required"), "schema.required",
@@ -106,8 +110,13 @@ def _add_schema_error(collector: _Collector, error: SchemaError) -> None:
                       "schema.enum")
     elif keyword == "const":
         collector.add(path, t("schema.const", expected=detail["expected"]), "schema.const")
+    elif keyword == "minLength" and isinstance(detail.get("limit"), int) and detail["limit"] > 1 and value:
+        collector.add(path, t("schema.min_length", limit=detail["limit"]), "schema.minLength")
     elif keyword in ("minLength", "minItems", "minProperties"):
         collector.add(path, t("schema.empty"), "schema.empty")
+    elif keyword == "maxLength" and isinstance(error.instance, str):
+        collector.add(path, t("schema.max_length", length=len(error.instance), limit=detail.get("limit")),
+                      "schema.maxLength")
     elif keyword == "pattern":
         collector.add(path, t("schema.pattern", value=value, pattern=detail["pattern"]), "schema.pattern")
     elif keyword == "format":
@@ -156,10 +165,14 @@ def validate_handoff(file: str, stem: str | None, parsed: ParsedYaml, kinds: Kin
         if isinstance(kind_name, str) and kind_name:
             collector.add(("kind",), t("rule.unknown_kind", kind=kind_name, known=", ".join(kinds.names)),
                           "rule.unknown_kind")
+        collector.shape = schema_shape(builtin_schema("envelope"))
         _schema_findings(collector, kinds.envelope_validator, document)
+        _unknown_key_findings(collector, document, collector.shape, ())
         _single_line_findings(collector, document, kinds.envelope_single_line_paths)
     else:
+        collector.shape = schema_shape(kind.schema)
         _schema_findings(collector, kind.validator, document)
+        _unknown_key_findings(collector, document, collector.shape, ())
         _single_line_findings(collector, document, kind.single_line_paths)
         _placeholder_findings(collector, document, kind)
     handoff_id = document.get("id")
@@ -222,7 +235,9 @@ def validate_feedback(file: str, stem: str | None, parsed: ParsedYaml, kinds: Ki
     if not _yaml_findings(collector):
         return collector.findings
     document = parsed.value
+    collector.shape = schema_shape(builtin_schema("feedback"))
     _schema_findings(collector, kinds.feedback_validator, document)
+    _unknown_key_findings(collector, document, collector.shape, ())
     _single_line_findings(collector, document, kinds.feedback_single_line_paths)
     handoff_id = document.get("handoff")
     if isinstance(handoff_id, str) and is_valid_id(handoff_id):
@@ -256,6 +271,30 @@ def _entry_rules(collector: _Collector, path: tuple, entry: dict, kind: Kind) ->
             if isinstance(name, str) and name not in kind.field_names:
                 collector.add(path + (key, index), t("rule.unknown_field", value=name, kind=kind.name,
                                                      allowed=", ".join(kind.field_names)), "rule.unknown_field")
+    _entry_placeholder_findings(collector, path, entry, kind)
+
+
+# The words an entry must carry where it has them: the receiver's restatement, a condition, a
+# rejection's note, a loss's reason. `useful` / `missing` need one with content between them.
+_ENTRY_WORDS = ("synthesis", "condition", "rejection_note", "reason")
+
+
+def _entry_placeholder_findings(collector: _Collector, path: tuple, entry: dict, kind: Kind) -> None:
+    def said(key: str) -> bool:
+        value = entry.get(key)
+        return isinstance(value, str) and bool(value.strip())
+
+    def placeholder(key: str) -> None:
+        collector.add(path + (key,), t("rule.placeholder_words", value=entry[key].strip()), "rule.placeholder")
+
+    for key in _ENTRY_WORDS:
+        if said(key) and is_placeholder(entry[key], kind):
+            placeholder(key)
+    if entry.get("phase", "outcome") == "outcome":
+        notes = [key for key in ("useful", "missing") if said(key)]
+        if notes and all(is_placeholder(entry[key], kind) for key in notes):
+            for key in notes:
+                placeholder(key)
 
 
 def duplicate_id_finding(file: str, parsed: ParsedYaml, handoff_id: str, first: str) -> Finding:
@@ -263,3 +302,177 @@ def duplicate_id_finding(file: str, parsed: ParsedYaml, handoff_id: str, first: 
     where = parsed.position(("id",))
     return Finding(file, where.line, where.column, "id", t("rule.duplicate_id", id=handoff_id, other=first),
                    "rule.duplicate_id")
+
+
+# ---------------------------------------------------------------- unknown fields (FORMAT.md section 6)
+
+EXTENSION_PREFIX = "x-"  # a key of one's own: always allowed, anywhere
+_OPEN = ("additionalProperties", "patternProperties", "unevaluatedProperties")  # the schema decides itself
+_BRANCHES = ("anyOf", "oneOf")
+_CONDITIONAL = ("if", "then", "else")
+
+
+def _resolve(ref: str, root: dict) -> tuple[dict, dict] | None:
+    """The subschema `ref` names, with the document it lives in: a built-in document by its
+    `$id`, or a JSON pointer (`#/$defs/…`) inside the same document."""
+    from handoff_cli.rules.kinds import builtin_documents
+
+    uri, _, pointer = ref.partition("#")
+    if uri:
+        root = builtin_documents().get(uri)
+        if root is None:
+            return None
+    node: Any = root
+    for part in [p for p in pointer.split("/") if p]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, dict) else None
+    return (node, root) if isinstance(node, dict) else None
+
+
+def _expanded(schemas: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """The schemas and everything they are made of: `allOf` branches and `$ref`s, followed."""
+    seen: dict[int, tuple[dict, dict]] = {}
+    todo = list(schemas)
+    while todo and len(seen) < 256:
+        node, root = todo.pop()
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen[id(node)] = (node, root)
+        todo += [(branch, root) for branch in node.get("allOf") or [] if isinstance(branch, dict)]
+        if isinstance(node.get("$ref"), str):
+            target = _resolve(node["$ref"], root)
+            if target:
+                todo.append(target)
+    return list(seen.values())
+
+
+class _Shape:
+    """What the schema says about the keys at one place in a document: the fields it knows,
+    and whether it decides itself about others (`additionalProperties` and the like)."""
+
+    def __init__(self, schemas: list[tuple[dict, dict]]):
+        self._schemas = _expanded(schemas)
+        known: dict[str, None] = {}
+        self.open = False
+        for node, root in reversed(self._schemas):  # what a schema is built on first: the envelope's order
+            self.open = self.open or any(keyword in node for keyword in _OPEN)
+            known.update(dict.fromkeys(node.get("properties") or {}))
+            inner = [b for keyword in _BRANCHES for b in node.get(keyword) or [] if isinstance(b, dict)]
+            inner += [node[keyword] for keyword in _CONDITIONAL if isinstance(node.get(keyword), dict)]
+            for branch, _ in _expanded([(b, root) for b in inner]):
+                known.update(dict.fromkeys(branch.get("properties") or {}))
+        self.known = tuple(str(name) for name in known)
+        self._children: dict[Any, _Shape | None] = {}
+
+    def child(self, key: Any) -> _Shape | None:
+        """The shape of the value at `key` (a field name, or an int for any item of a list)."""
+        if key not in self._children:
+            if isinstance(key, int):
+                found = [(node["items"], root) for node, root in self._schemas if isinstance(node.get("items"), dict)]
+            else:
+                found = [(node["properties"][key], root) for node, root in self._schemas
+                         if isinstance(node.get("properties"), dict) and isinstance(node["properties"].get(key), dict)]
+            self._children[key] = _Shape(found) if found else None
+        return self._children[key]
+
+    @property
+    def checks_keys(self) -> bool:
+        """Unknown keys here are findings: the schema names its fields and leaves the rest to us."""
+        return bool(self.known) and not self.open
+
+
+_SHAPES: dict[int, tuple[dict, _Shape]] = {}
+
+
+def schema_shape(schema: dict) -> _Shape:
+    """The shape of documents of `schema` (built once per schema, then grown as it is walked)."""
+    cached = _SHAPES.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _SHAPES[id(schema)] = (schema, _Shape([(schema, schema)]))
+    return cached[1]
+
+
+def nearest(name: str, candidates) -> str | None:
+    """The candidate `name` was most likely meant to be (difflib), or None."""
+    import difflib
+
+    candidates = [str(c) for c in candidates]
+    lowered = {c.lower(): c for c in candidates}
+    found = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[found[0]] if found else None
+
+
+def unknown_key_message(key: str, known) -> str:
+    """A finding's words for the key `key` where only `known` are fields: the field that was
+    probably meant, else the fields there are."""
+    suggestion = nearest(key, known)
+    if suggestion:
+        return t("rule.unknown_key.suggest", key=key, suggestion=suggestion)
+    if not known:
+        return t("rule.unknown_key.closed", key=key)
+    return t("rule.unknown_key", key=key, known=", ".join(known))
+
+
+def _unknown_key_findings(collector: _Collector, value: Any, shape: _Shape | None, path: tuple) -> None:
+    if shape is None:
+        return
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            key = str(key)
+            if key in shape.known:
+                _unknown_key_findings(collector, inner, shape.child(key), path + (key,))
+            elif shape.checks_keys and not key.startswith(EXTENSION_PREFIX):
+                collector.add(path + (key,), unknown_key_message(key, shape.known), "rule.unknown_key")
+    elif isinstance(value, list):
+        inner_shape = shape.child(0)
+        for index, item in enumerate(value):
+            _unknown_key_findings(collector, item, inner_shape, path + (index,))
+
+
+def shape_at(shape: _Shape | None, path) -> _Shape | None:
+    for part in path:
+        if shape is None:
+            return None
+        shape = shape.child(0 if isinstance(part, int) else part)
+    return shape
+
+
+def unknown_path(schema: dict, parts: list[str]) -> tuple[int, str | None, tuple[str, ...]] | None:
+    """For a field path typed by a person (`--set context.budjet=…`): None when the schema knows
+    it (or leaves that place open, or it is an `x-` extension); else the index of the first
+    part it does not know, the known dotted path most likely meant, and the fields there."""
+    shape: _Shape | None = schema_shape(schema)
+    for index, part in enumerate(parts):
+        if shape is None or not shape.checks_keys or part.startswith(EXTENSION_PREFIX):
+            return None
+        if part not in shape.known:
+            return index, _nearest_path(schema_shape(schema), parts), shape.known
+        shape = shape.child(part)
+    return None
+
+
+def _nearest_path(shape: _Shape | None, parts: list[str]) -> str | None:
+    """The known dotted path nearest to `parts`, part by part (`contxt.budget` → `context.budget`)."""
+    found = []
+    for part in parts:
+        if shape is None or not shape.checks_keys:
+            found.append(part)
+            continue
+        meant = part if part in shape.known else nearest(part, shape.known)
+        if meant is None:
+            return None
+        found.append(meant)
+        shape = shape.child(meant)
+    return ".".join(found)
+
+
+def _closed_object_findings(collector: _Collector, path: tuple, detail: dict) -> None:
+    """A schema that closes an object (`additionalProperties: false`) decides which keys are
+    unknown; the finding names the nearest known field, and `x-` extensions stay allowed."""
+    value = _value_at(collector.parsed.value, path)
+    shape = shape_at(collector.shape, path)
+    known = shape.known if shape else ()
+    unexpected = detail.get("unexpected") or [k for k in (value or {}) if k not in known]
+    for key in unexpected:
+        if isinstance(key, str) and not key.startswith(EXTENSION_PREFIX):
+            collector.add(path + (key,), unknown_key_message(key, known), "schema.additionalProperties")

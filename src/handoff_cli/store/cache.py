@@ -60,7 +60,8 @@ def fingerprint(kinds) -> str:
     """What a cached result depends on besides the file: the code, language, every schema."""
     digest = hashlib.sha1(f"{FORMAT}|{__version__}|{code_stamp()}|{language()}".encode())
     for name in kinds.names:
-        digest.update(name.encode() + json.dumps(kinds.get(name).schema, sort_keys=True).encode())
+        kind = kinds.get(name)  # its schema, and the placeholders `.handoff.yaml` adds
+        digest.update(name.encode() + json.dumps([kind.schema, sorted(kind.placeholders)], sort_keys=True).encode())
     digest.update(json.dumps(builtin_schema("feedback"), sort_keys=True).encode())
     return digest.hexdigest()
 

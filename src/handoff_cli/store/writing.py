@@ -43,7 +43,8 @@ def create_handoff(kind: Kind, values: dict, root: Path, handoffs_dir: Path, kin
         path = layout.document_path(handoffs_dir, handoff_id)
         findings, _ = validate_handoff(display_path(path), handoff_id, reading.parse_text(text), kinds)
         if findings:
-            raise InvalidDocument(t("new.invalid", count=len(findings)), findings)
+            raise InvalidDocument(t("new.invalid.one") if len(findings) == 1 else
+                                  t("new.invalid", count=len(findings)), findings)
         try:
             _write(layout.contained(root, path), text, exclusive=True)
         except FileExistsError:
@@ -91,7 +92,8 @@ def append_feedback(root: Path, handoffs_dir: Path, handoff: Handoff, kind: Kind
             parsed = reading.parse_text(text)
             findings = validate_feedback(layout.display_path(existing.path), handoff.id, parsed, kinds, kind, True)
             if findings:
-                raise InvalidDocument(t("feedback.invalid", count=len(findings)), findings)
+                raise InvalidDocument(t("feedback.invalid.one") if len(findings) == 1 else
+                                      t("feedback.invalid", count=len(findings)), findings)
             _write(layout.contained(root, existing.path), text)
     except writing.LockTimeout:
         raise UserError(t("writing.busy", path=layout.display_path(folder)), hint=t("writing.changed.hint")) from None
