@@ -44,6 +44,8 @@ def read_regular(path: Path, limit: int) -> bytes:
             raise FileTooLarge(t("yaml.too_large", size=info.st_size, limit=limit))
         chunks = [os.read(fd, info.st_size + 1)]  # the whole file, unless it grows meanwhile
         size = len(chunks[0])
+        if size <= info.st_size:  # a short read of a regular file is its end: no second call
+            return chunks[0]
         while chunks[-1] and size <= limit:
             chunks.append(os.read(fd, min(limit + 1 - size, 1 << 16)))
             size += len(chunks[-1])

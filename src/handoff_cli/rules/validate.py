@@ -201,10 +201,20 @@ def _values_at(node: Any, path: tuple, prefix: tuple = ()) -> list[tuple[tuple, 
     return _values_at(node[head], rest, prefix + (head,)) if isinstance(node, dict) and head in node else []
 
 
+_SUSPECT = re.compile(_NOT_ONE_LINE.pattern[:-1] + _INVISIBLE.pattern[1:])  # either kind, in one pass
+
+
 def _single_line_findings(collector: _Collector, document: dict, paths: tuple) -> None:
     for pattern in paths:
-        for path, value in _values_at(document, pattern):
-            if not isinstance(value, str):
+        if "*" in pattern:
+            found = _values_at(document, pattern)
+        else:  # most paths are fixed (title, from.name …): no generic walk for them
+            value: Any = document
+            for part in pattern:
+                value = value.get(part) if isinstance(value, dict) else None
+            found = [(pattern, value)]
+        for path, value in found:
+            if not isinstance(value, str) or not _SUSPECT.search(value):
                 continue
             if _NOT_ONE_LINE.search(value):
                 collector.add(path, t("rule.single_line"), "rule.single_line")
@@ -361,7 +371,8 @@ class _Shape:
             inner += [node[keyword] for keyword in _CONDITIONAL if isinstance(node.get(keyword), dict)]
             for branch, _ in _expanded([(b, root) for b in inner]):
                 known.update(dict.fromkeys(branch.get("properties") or {}))
-        self.known = tuple(str(name) for name in known)
+        self.known = tuple(str(name) for name in known)  # in the schema's order, for messages
+        self.known_set = frozenset(self.known)  # for lookups: this runs on every key of every file
         self._children: dict[Any, _Shape | None] = {}
 
     def child(self, key: Any) -> _Shape | None:
@@ -417,16 +428,19 @@ def _unknown_key_findings(collector: _Collector, value: Any, shape: _Shape | Non
     if shape is None:
         return
     if isinstance(value, dict):
+        known = shape.known_set
         for key, inner in value.items():
             key = str(key)
-            if key in shape.known:
-                _unknown_key_findings(collector, inner, shape.child(key), path + (key,))
+            if key in known:
+                if isinstance(inner, (dict, list)):  # a scalar has no keys: no call for it (most values)
+                    _unknown_key_findings(collector, inner, shape.child(key), path + (key,))
             elif shape.checks_keys and not key.startswith(EXTENSION_PREFIX):
                 collector.add(path + (key,), unknown_key_message(key, shape.known), "rule.unknown_key")
     elif isinstance(value, list):
         inner_shape = shape.child(0)
         for index, item in enumerate(value):
-            _unknown_key_findings(collector, item, inner_shape, path + (index,))
+            if isinstance(item, (dict, list)):
+                _unknown_key_findings(collector, item, inner_shape, path + (index,))
 
 
 def shape_at(shape: _Shape | None, path) -> _Shape | None:
