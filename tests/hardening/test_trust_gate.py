@@ -191,3 +191,37 @@ def test_a_terminated_prompt_keeps_what_was_typed(repo, sig):
     assert child.exitstatus == 130
     drafts = list((repo.path / ".git/handoff/drafts").glob("lead-*.yaml"))
     assert len(drafts) == 1 and "Kept through a signal" in drafts[0].read_text(encoding="utf-8")
+
+
+def test_moving_the_handoffs_folder_does_not_hide_the_old_one(repo):
+    _base(repo)
+    repo.write("handoffs/2026/11/03/20261103-bbbbbb.yaml",
+               lead_document("20261103-bbbbbb", created="2026-11-03T09:00:00+09:00", decision_maker="TBD"))
+    (repo.path / "other").mkdir()
+    repo.write("other/.gitkeep", "")
+    repo.write(".handoff.yaml", "version: 1\ndir: other\n")
+    repo.commit("move the folder away from an incomplete handoff")
+    result = run_cli(["check", "--changed-since", "main"])
+    assert result.exit_code == 1, result.output
+    assert "20261103-bbbbbb.yaml" in result.stdout and "'TBD' is a placeholder" in result.stdout
+
+
+def test_moving_a_handoff_to_a_kind_only_the_change_knows_is_a_finding(repo):
+    _base(repo)
+    repo.write(".handoff.yaml", "version: 1\nkinds:\n  free: schemas/free.schema.json\n")
+    repo.write("schemas/free.schema.json", '{"type": "object"}')
+    repo.write(DOC, lead_document(H, created="2026-11-02T09:00:00+09:00", decision_maker="TBD")
+               .replace("kind: lead", "kind: free"))
+    repo.commit("a lax kind, and a lead moved into it")
+    result = run_cli(["check", "--changed-since", "main"])
+    assert result.exit_code == 1, result.output
+    assert f"{H}.yaml" in result.stdout and "is a 'lead' in main" in result.stdout
+    other = "20261104-cccccc"  # a new handoff of the new kind is the branch's to judge
+    repo.git("checkout", "-q", "main")
+    repo.git("checkout", "-q", "-b", "new-kind")
+    repo.write(".handoff.yaml", "version: 1\nkinds:\n  free: schemas/free.schema.json\n")
+    repo.write("schemas/free.schema.json", '{"type": "object"}')
+    repo.write(f"handoffs/2026/11/04/{other}.yaml", lead_document(other, created="2026-11-04T09:00:00+09:00")
+               .replace("kind: lead", "kind: free"))
+    repo.commit("a new kind and its first handoff")
+    assert run_cli(["check", "--changed-since", "main"]).exit_code == 0

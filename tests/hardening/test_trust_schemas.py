@@ -213,3 +213,11 @@ def test_a_feedback_author_is_one_visible_line(repo):
                f"      name: \"Bob\\n::error::x\"\n    decision: accepted\n    synthesis: CFO decides by 2026-12-01\n")
     result = run_cli(["check", "--format", "json"])
     assert [f["field"] for f in json.loads(result.stdout)["findings"]] == ["entries[0].by.name"]
+
+
+def test_a_huge_number_in_a_schema_is_a_configuration_error(repo):
+    repo.write(".handoff.yaml", "version: 1\nkinds:\n  rfq: schemas/rfq.schema.json\n")
+    repo.write("schemas/rfq.schema.json", '{"maxLength": ' + "9" * 5000 + "}")
+    result = run_cli(["check"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "schemas/rfq.schema.json" in result.stderr

@@ -78,6 +78,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "ディスクの空きを作る（またはフォルダの権限を確かめる）してから、もう一度実行してください"),
     "writing.busy": ("another handoff command has been writing in {path} for 30 s; nothing was written",
                      "別の handoff コマンドが 30 秒以上 {path} に書き込み中です。何も書き込んでいません"),
+    "gate.kind_moved": ("this handoff is a '{old}' in {ref}; this change moves it to a kind {ref} does not know, "
+                        "which would take it out of {ref}'s rules: keep its kind, or add the new kind first",
+                        "この引き継ぎは {ref} では '{old}' です。{ref} が知らない種別に移すと {ref} の規則から外れてしまいます。"
+                        "種別をそのままにするか、先に新しい種別を追加してください"),
     "check.settings_changed": ("notice: {files} changed since {ref}: every handoff is checked again, against the "
                                "kinds of {ref} as well as this change's",
                                "お知らせ: {ref} 以降に {files} が変更されました。すべての引き継ぎを、{ref} の種別とこの変更の種別の両方で検査し直します"),

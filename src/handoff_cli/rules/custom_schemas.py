@@ -96,6 +96,8 @@ def _parse(text: str, relative: str):
                             problem=error.msg)) from None
     except RecursionError:
         raise ConfigError(t("kinds.not_json", where=relative, problem="nesting too deep")) from None
+    except ValueError as error:  # e.g. a number past Python's 4,300-digit limit
+        raise ConfigError(t("kinds.not_json", where=relative, problem=str(error).split(";")[0])) from None
 
 
 def _meta_validate(schema: dict, where: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handoff_cli.documents import reading
 from handoff_cli.documents.config import CONFIG_NAME, Config, parse_config
 from handoff_cli.errors import ConfigError
 from handoff_cli.git import Git
@@ -63,12 +64,35 @@ def check_changes(config: Config, kinds: Kinds, ref: str, paths: list[Path] | No
     findings = list(store.findings)
     seen = {_identity(f) for f in findings}
     base = load_store(config, base_kinds, selected, cache=None, want=FINDINGS)
-    for finding in base.findings:  # what the base's kinds say too, where they know the kind
-        if finding.code != "rule.unknown_kind" and _identity(finding) not in seen:
+    extra = list(base.findings)
+    if settings and base_config.dir != config.dir:  # a moved handoffs folder: the base's is checked too
+        extra += load_store(base_config, base_kinds, None, cache=None, want=FINDINGS).findings
+    for finding in extra:  # what the base's kinds say too
+        if finding.code == "rule.unknown_kind":
+            finding = _moved_kind(git, ref, config, base_kinds, finding)
+            if finding is None:  # a kind new in this change: the branch's configuration judges it
+                continue
+        if _identity(finding) not in seen:
             findings.append(finding)
             seen.add(_identity(finding))
     findings.sort(key=Finding.sort_key)
     return GateResult(findings, store.files_checked, store.skipped, settings_changed=settings)
+
+
+def _moved_kind(git: Git, ref: str, config: Config, base_kinds: Kinds, finding: Finding) -> Finding | None:
+    """A handoff that `ref` has under a kind `ref` knows, moved by this change to a kind only
+    the change knows, would escape the base's rules: that is a finding. None otherwise."""
+    try:
+        relative = (Path.cwd() / finding.file).resolve().relative_to(config.root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
+    data = git.file_at(ref, relative, MAX_SCHEMA_BYTES)
+    before = reading.parse_bytes(data).value if data is not None else None
+    old = before.get("kind") if isinstance(before, dict) else None
+    if not isinstance(old, str) or old not in base_kinds:
+        return None
+    return Finding(finding.file, finding.line, finding.column, "kind", t("gate.kind_moved", old=old, ref=ref),
+                   "rule.kind_moved")
 
 
 def _identity(finding: Finding) -> tuple:
