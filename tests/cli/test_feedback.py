@@ -79,7 +79,7 @@ def test_someone_else_needs_force_and_is_flagged(repo):
     result = run_cli(["feedback", H, "--decision", "accepted", "--synthesis", "on behalf", "--force"])
     assert result.exit_code == 0
     report = run_cli(["report", "--format", "json"])
-    assert f"{H}: feedback by someone else than the receiver Bob Receiver" in report.stdout
+    assert f"{H}: feedback recorded by Alice Sender, not by the receiver Bob Receiver" in report.stdout
 
 
 def test_prompts_for_a_receipt_then_outcome(repo):

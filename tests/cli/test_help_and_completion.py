@@ -43,7 +43,7 @@ def test_help_has_no_type_names(command):
 
 def test_help_shows_the_choices():
     assert "--by [sender|receiver|team|pair|kind]" in run_cli(["report", "--help"]).stdout
-    assert "--table [pending|quality|trend|best|funnel|scores]" in run_cli(["report", "--help"]).stdout
+    assert "--table [pending|rework|quality|trend|best|funnel|scores|handoffs|fields|owed]" in run_cli(["report", "--help"]).stdout
     assert "--format [text|json|github" in run_cli(["check", "--help"]).stdout
     feedback = run_cli(["feedback", "--help"]).stdout
     assert "--decision [accepted|conditional|rejected]" in feedback

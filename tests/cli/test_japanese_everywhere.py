@@ -26,7 +26,8 @@ ALLOWED = {
     "handoff", "handoffs", "git", "yaml", "json", "csv", "crm", "github", "gitlab", "code", "quality",  # names
     "bash", "zsh", "fish", "cd", "config",  # shells and commands in a hint or example (`git config user.name`)
     "text", "table", "sender", "receiver", "pair", "best", "trend", "funnel", "scores", "pending",  # values typed
-    "envelope", "feedback", "drafts",
+    "envelope", "feedback", "drafts", "rework", "owed", "fields", "handoffs",  # --table values
+    "markdown", "html", "excel",  # formats, and the program a --bom is for
 }
 
 

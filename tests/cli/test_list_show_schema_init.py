@@ -25,7 +25,7 @@ def test_list_table_shows_state_and_aligns_japanese(examples_repo):
     separators = {tuple(i for i, _ in enumerate(_cells(line)) if _) for line in body if "│" in line}
     assert len(separators) == 1  # the │ separators stand in the same display columns on every row
     row = next(line for line in body if "20260907-k3m9qa" in line)
-    assert "ACME製作所 生産管理刷新の初回商談" in row and "佐藤 花子" in row and "outcome" in row
+    assert "ACME製作所 生産管理刷新の初回商談" in row and "佐藤 花子" in row and "done" in row
 
 
 def _cells(line: str) -> list[bool]:

@@ -265,6 +265,20 @@ def shown(path: Path) -> str:
     return sanitize(display_path(path))
 
 
+def write_output(path: Path, render) -> None:
+    """Call `render(stream)` into memory, then write it to `path` atomically: a failed run
+    never leaves half a file, and an existing one is replaced whole."""
+    import io
+
+    from handoff_cli.documents.writing import write_bytes_atomic
+
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    render(stream)
+    stream.flush()
+    write_bytes_atomic(path, buffer.getvalue())
+
+
 def say(message: str) -> None:
     """A warning or note on stderr, one line: whatever values it carries are shown sanitised."""
     from handoff_cli.output.sanitize import sanitize

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from handoff_cli.commands.options import (KindFilter, as_of_option, date_option, format_choices, handled, load_context,
-                                          say, survey)
+from handoff_cli.commands.options import (KindFilter, as_of_option, date_option, format_choices, handled,
+                                          load_context, say, shown, survey, write_output)
+from handoff_cli.errors import UserError
+from handoff_cli.output import renderer
 
 ReportFormat = format_choices("report")
 
@@ -25,17 +28,26 @@ class GroupBy(str, Enum):
 
 class ReportTable(str, Enum):
     pending = "pending"
+    rework = "rework"
     quality = "quality"
     trend = "trend"
     best = "best"
     funnel = "funnel"
     scores = "scores"
+    # the 1on1 sheet's tables (with --person)
+    handoffs = "handoffs"
+    fields = "fields"
+    owed = "owed"
 
+
+PERSON_TABLES = ("handoffs", "fields", "trend", "rework", "owed")  # --table with --person; the first is the default
 
 EPILOG = ("Examples:\n\n"
           "  handoff report\n\n"
           "  handoff report --by pair --since 2026-10-01\n\n"
-          "  handoff report --format csv --table pending\n\n"
+          "  handoff report --person 佐藤 --since 2026-10-01     (a 1on1 sheet)\n\n"
+          "  handoff report --format html -o report.html\n\n"
+          "  handoff report --format csv --table pending --bom\n\n"
           "  handoff report --fail-on-overdue          (for a scheduled CI job)")
 
 
@@ -45,27 +57,70 @@ def report_cli(
     since: Annotated[Optional[str], typer.Option(help="Only handoffs handed over on or after this date.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only handoffs handed over on or before this date.")] = None,
     kind: KindFilter = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat("table"),
-    table: Annotated[ReportTable, typer.Option("--table", help="With --format csv: which table.")] = ReportTable.pending,
+    person: Annotated[Optional[str], typer.Option("--person", help="A 1on1 sheet for one person: a name, an email, or a unique part of either.")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="table, json, csv, markdown or html.")] = ReportFormat("table"),
+    table: Annotated[Optional[ReportTable], typer.Option("--table", help="With --format csv: which table.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the terminal.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="With --format csv: start with a byte order mark, so Excel reads UTF-8.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Compute ages and overdue as of this date.")] = None,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 1 when feedback is overdue, and say which.")] = False,
 ) -> None:
-    """Pending feedback, quality by person, funnel, trend and best handoffs, from git history."""
+    """Pending feedback, rework, quality by person, funnel, trend and best handoffs, from git
+    history; or one person's 1on1 sheet."""
     from handoff_cli.i18n import t
-    from handoff_cli.output import renderer
 
-    result, files_with_findings = report(by=by.value, since=date_option("--since", since),
-                                         until=date_option("--until", until), kind=kind, as_of=as_of_option(as_of))
-    if output_format.value == "table":
+    chosen_format = output_format.value
+    table_name = _table_choice(table, chosen_format, person)
+    if bom and chosen_format != "csv":
+        raise UserError(t("report.bom_needs_csv"))
+    if person is not None and fail_on_overdue:
+        raise UserError(t("report.person_and_overdue"))
+    window = dict(since=date_option("--since", since), until=date_option("--until", until), kind=kind,
+                  as_of=as_of_option(as_of))
+    if person is not None:
+        result, files_with_findings = person_sheet(person, **window)
+    else:
+        result, files_with_findings = report(by=by.value, **window)
+    if chosen_format == "table" or output is not None:
         for warning in result.warnings:
             say(t("report.warning", warning=warning))
-    renderer(output_format.value, "report", sys.stdout).report(result, table=table.value)
+
+    def render(stream) -> None:
+        if bom:
+            stream.write("\ufeff")
+        chosen = renderer(chosen_format, "report", stream)
+        if person is not None:
+            chosen.person(result, table=table_name)
+        else:
+            chosen.report(result, table=table_name)
+
+    if output is None:
+        render(sys.stdout)
+    else:
+        write_output(output, render)
+        say(t("report.written", path=shown(output)))
     if files_with_findings:
         say(t("report.note_findings", count=files_with_findings))
     if fail_on_overdue:
         _overdue(result)
         if result.responsiveness.overdue:
             raise typer.Exit(1)
+
+
+def _table_choice(table, output_format: str, person: str | None) -> str:
+    """Which table a one-table format (CSV) writes; `--table` anywhere else is a usage error,
+    as is a table the report (or the 1on1 sheet) does not have."""
+    from handoff_cli.i18n import t
+
+    if table is None:
+        return PERSON_TABLES[0] if person is not None else "pending"
+    if output_format != "csv":
+        raise UserError(t("report.table_needs_csv"))
+    allowed = PERSON_TABLES if person is not None else [m.value for m in ReportTable if m.value not in
+                                                          ("handoffs", "fields", "owed")]
+    if table.value not in allowed:
+        raise UserError(t("report.no_such_table", table=table.value, tables=", ".join(allowed)))
+    return table.value
 
 
 def _overdue(result) -> None:
@@ -100,3 +155,19 @@ def report(*, by: str = "sender", since=None, until=None, kind: str | None = Non
                           shrinkage=Weights.from_config(config.scoring).shrinkage, as_of=moment, by=by,
                           since=since, until=until, kind=kind)
     return result, gathered.files_with_findings
+
+
+def person_sheet(query: str, *, since=None, until=None, kind: str | None = None, as_of=None, start=None):
+    """The 1on1 sheet of the one person `query` names, and how many files were left out for
+    their findings."""
+    from handoff_cli.commands.options import now
+    from handoff_cli.reporting.person import build_sheet, find_person
+
+    config, kinds = load_context(start)
+    if kind:
+        kinds.get(kind)
+    moment = as_of or now()
+    gathered = survey(config, kinds, moment)
+    sheet = build_sheet(gathered.assessments, find_person(gathered.assessments, query), gathered.history, kinds,
+                        as_of=moment, since=since, until=until, kind=kind)
+    return sheet, gathered.files_with_findings

@@ -244,7 +244,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "feedback.none": ("no feedback yet", "フィードバックはまだありません"),
     "state.none": ("awaiting receipt", "受領待ち"),
     "state.received": ("awaiting outcome", "結果待ち"),
-    "state.done": ("outcome", "結果あり"),
+    "state.done": ("done", "完了"),
     "state.rejected": ("rejected", "差し戻し"),
     # message kinds: the one place for words that many messages share
     "phase.receipt": ("receipt", "受領"),
@@ -641,23 +641,34 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "--rejection-note '決裁者が空欄' --wrong-field decision_maker\n\n"
                         "  handoff feedback k3m9qa --outcome progressing --rating 4 --useful '課題感が的確' "
                         "--missing-field decision_maker"),
-    "help.report": ("Pending feedback, quality by person, funnel, trend and best handoffs, from git history.",
-                    "git の履歴から、フィードバック待ち、人ごとの品質、ファネル、推移、優れた引き継ぎを集計します。"),
+    "help.report": ("Pending feedback, rework, quality by person, funnel, trend and best handoffs, from git history; "
+                    "or one person's 1on1 sheet.",
+                    "git の履歴から、フィードバック待ち、手直し、人ごとの品質、ファネル、推移、優れた引き継ぎを集計します。"
+                    "--person で一人分の 1on1 シートを作ります。"),
     "help.report.by": ("Group quality by sender, receiver, team, pair or kind.",
                        "品質の集計単位: sender（送り手）、receiver（受け手）、team（チーム）、pair（組）、kind（種別）。"),
     "help.report.since": ("Only handoffs handed over on or after this date.", "この日以降に引き渡された引き継ぎだけ。"),
     "help.report.until": ("Only handoffs handed over on or before this date.", "この日以前に引き渡された引き継ぎだけ。"),
     "help.report.kind": ("Only this kind.", "この種別だけ。"),
-    "help.report.output_format": ("table, json or csv.", "出力形式: table、json、csv。"),
+    "help.report.person": ("A 1on1 sheet for one person: a name, an email, or a unique part of either.",
+                           "一人分の 1on1 シート: 氏名、メールアドレス、またはその一部（一人に決まるもの）。"),
+    "help.report.output_format": ("table, json, csv, markdown or html.", "出力形式: table、json、csv、markdown、html。"),
     "help.report.table": ("With --format csv: which table.", "--format csv のとき: どの表を出力するか。"),
+    "help.report.output": ("Write to this file instead of the terminal.", "端末ではなくこのファイルに書き出します。"),
+    "help.report.bom": ("With --format csv: start with a byte order mark, so Excel reads UTF-8.",
+                        "--format csv のとき: 先頭に BOM を付けます（Excel が UTF-8 として読めるように）。"),
     "help.report.as_of": ("Compute ages and overdue as of this date.", "経過日数と期限超過をこの日の時点で計算します。"),
     "help.report.fail_on_overdue": ("Exit 1 when feedback is overdue, and say which.",
                                     "期限を過ぎたフィードバックがあれば、どれかを示して終了コード 1 で終わります。"),
     "epilog.report": ("Examples:\n\n  handoff report\n\n  handoff report --by pair --since 2026-10-01\n\n"
-                      "  handoff report --format csv --table pending\n\n"
+                      "  handoff report --person 佐藤 --since 2026-10-01     (a 1on1 sheet)\n\n"
+                      "  handoff report --format html -o report.html\n\n"
+                      "  handoff report --format csv --table pending --bom\n\n"
                       "  handoff report --fail-on-overdue          (for a scheduled CI job)",
                       "例:\n\n  handoff report\n\n  handoff report --by pair --since 2026-10-01\n\n"
-                      "  handoff report --format csv --table pending\n\n"
+                      "  handoff report --person 佐藤 --since 2026-10-01     （1on1 シート）\n\n"
+                      "  handoff report --format html -o report.html\n\n"
+                      "  handoff report --format csv --table pending --bom\n\n"
                       "  handoff report --fail-on-overdue          （定期実行の CI ジョブ向け）"),
     "help.demo": ("Build a demo repository with months of history from the examples, and report on it.",
                   "例から数か月分の履歴を持つデモ用リポジトリを作り、その集計を表示します。"),
@@ -763,9 +774,21 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "正しくない可能性があります。`git fetch --unshallow` で取得するか、actions/checkout に "
                                "fetch-depth: 0 を指定してください"),
     "report.warning.disagreement": ("{id}: {disagreement} (git wins)", "{id}: {disagreement}（git の記録を採用）"),
-    "report.warning.feedback_by_other": ("{id}: feedback by someone else than the receiver {receiver}",
-                                         "{id}: 受け手 {receiver} 以外の人がフィードバックを記録しています"),
+    "report.warning.feedback_by_other": ("{id}: feedback recorded by {others}, not by the receiver {receiver}",
+                                         "{id}: 受け手 {receiver} ではなく {others} がフィードバックを記録しています"),
     "report.no_team": ("(no team)", "（チームなし）"),
+    # the 1on1 sheet (reporting/person.py)
+    "person.empty": ("--person needs a name or an email", "--person には氏名かメールアドレスを指定してください"),
+    "person.not_found": ("no one named or mailed '{query}' handed over or received a handoff",
+                         "'{query}' に当たる送り手・受け手がいません"),
+    "person.known": ("people here: {people}", "登録されている人: {people}"),
+    "person.nobody": ("there are no handoffs yet: `handoff new lead`",
+                      "まだ引き継ぎがありません: `handoff new lead`"),
+    "person.ambiguous": ("'{query}' matches {count} people; give more of the name or the email",
+                         "'{query}' は {count} 人に当たります。氏名かメールアドレスをもっと詳しく指定してください"),
+    "person.candidates": ("matches: {people}", "候補: {people}"),
+    "person.ask.from_description": ("{title}: {description} Ask about it before the handover.",
+                                    "{title}: {description} 引き渡しの前に確かめましょう。"),
     "join.created": ("created {created} but committed {committed}",
                      "作成日は {created} ですが、コミットは {committed} です"),
     "join.event": ("{phase} at {typed} but committed {committed}",
@@ -887,6 +910,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "対応の速さ: 受領 {receipts} 件、期限内（翌営業日まで）{receipt_on_time}、"
         "中央値 {receipt_median}、p90 {receipt_p90} / 結果 {outcomes} 件、期限内 {outcome_on_time}、"
         "中央値 {outcome_median}、p90 {outcome_p90} / 期限超過 {overdue} 件"),
+    "report.bom_needs_csv": ("--bom goes with --format csv", "--bom は --format csv と一緒に指定してください"),
+    "report.table_needs_csv": ("--table goes with --format csv (the other formats show every table)",
+                               "--table は --format csv と一緒に指定してください（ほかの形式はすべての表を出力します）"),
+    "report.no_such_table": ("--table {table}: not a table here; choose one of: {tables}",
+                             "--table {table}: ここにはない表です。次から選んでください: {tables}"),
+    "report.person_and_overdue": ("--fail-on-overdue goes with the whole report, not with --person",
+                                  "--fail-on-overdue は全体の集計で使います（--person とは併用できません）"),
+    "report.written": ("wrote {path}", "{path} に書き出しました"),
     "report.loss_reasons": ("Loss reasons:", "失注・中止の理由:"),
     "unit.hours": (" h", " 時間"),
     "unit.days": (" d", " 日"),

@@ -37,6 +37,10 @@ class Renderer:
         """`report`: a reporting.report.Report (`table`: which one, for one-table formats)."""
         raise NotImplementedError
 
+    def person(self, sheet, *, table: str) -> None:
+        """`report --person`: a reporting.person.PersonSheet (`table`: which one, for one-table formats)."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class Format:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import astuple, fields
 from typing import Any
 
 from handoff_cli.output import Renderer
@@ -43,14 +43,21 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def _cell(value):
     if isinstance(value, dict):
         return "; ".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "; ".join(map(str, value))
     if isinstance(value, bool):
         return str(value).lower()
     return "" if value is None else value
 
 
+def rows_csv(row_type: type, items: Sequence) -> str:
+    """A table of dataclass rows: its fields as the header (even with no rows), one line each."""
+    return csv_text([f.name for f in fields(row_type)], [[_cell(v) for v in astuple(item)] for item in items])
+
+
 def report_csv(report, table: str) -> str:
+    from handoff_cli.reporting.report import BestRow, FunnelRow, GroupRow, PendingRow, ReworkRow, TrendRow
+
     if table == "scores":
         header = ("id", "kind", "sender", "receiver", "handed_over", "quality", "status", "penalty", "rework",
                   *(f"part_{p}" for p in SCORE_PARTS))
@@ -58,12 +65,24 @@ def report_csv(report, table: str) -> str:
                  s["penalty"], s["rework"], *(_cell(s["parts"][p]["value"]) for p in SCORE_PARTS))
                 for s in report.score_records()]
         return csv_text(header, rows)
-    items = {"pending": report.pending, "quality": report.groups, "trend": report.trend, "best": report.best,
-             "funnel": report.funnel}[table]
-    if not items:
-        return ""
-    header = list(asdict(items[0]))
-    return csv_text(header, [[_cell(v) for v in asdict(item).values()] for item in items])
+    row_type, items = {"pending": (PendingRow, report.pending), "rework": (ReworkRow, report.rework),
+                       "quality": (GroupRow, report.groups), "trend": (TrendRow, report.trend),
+                       "best": (BestRow, report.best), "funnel": (FunnelRow, report.funnel)}[table]
+    return rows_csv(row_type, items)
+
+
+def person_csv(sheet, table: str) -> str:
+    """One table of the 1on1 sheet; a side the person does not have gives the header alone."""
+    from handoff_cli.reporting.person import FieldNote, SheetHandoff
+    from handoff_cli.reporting.report import PendingRow, ReworkRow, TrendRow
+
+    sender, receiver = sheet.sender, sheet.receiver
+    row_type, items = {"handoffs": (SheetHandoff, sender.handoffs if sender else []),
+                       "fields": (FieldNote, sender.fields if sender else []),
+                       "trend": (TrendRow, sender.trend if sender else []),
+                       "rework": (ReworkRow, sender.rework if sender else []),
+                       "owed": (PendingRow, receiver.owed if receiver else [])}[table]
+    return rows_csv(row_type, items)
 
 
 class CsvRenderer(Renderer):
@@ -73,3 +92,6 @@ class CsvRenderer(Renderer):
 
     def report(self, report, *, table: str) -> None:
         self.stream.write(report_csv(report, table))
+
+    def person(self, sheet, *, table: str) -> None:
+        self.stream.write(person_csv(sheet, table))

@@ -52,6 +52,9 @@ class JsonRenderer(Renderer):
             "feedback": [e.data for e in view.feedback.entries] if view.feedback else [],
         }))
 
+    def person(self, sheet, *, table: str) -> None:
+        self.stream.write(json_text({"person": sheet.as_dict()}))
+
     def report(self, report, *, table: str) -> None:
         self.stream.flush()
         self.stream.buffer.writelines(report_json(report))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from handoff_cli.documents.model import Feedback, Handoff, Person
 from handoff_cli.rules.kinds import Kind
-from handoff_cli.scoring.quality import ContentParts, content_parts
+from handoff_cli.scoring.quality import ContentParts, content_parts, unfilled_fields
 
 _people: dict[tuple, Person] = {}
 
@@ -45,22 +45,24 @@ class HandoffDigest:
     receiver: Person
     safety_issue: bool
     content: ContentParts  # the quality parts that depend on the document alone
+    unfilled: tuple[str, ...] = ()  # required and recommended fields left empty (scoring.unfilled_fields)
 
     @classmethod
     def of(cls, handoff: Handoff, kind: Kind) -> "HandoffDigest":
         content = tuple((name, value, sys.intern(detail)) for name, value, detail in content_parts(handoff, kind))
         return cls(handoff.id, sys.intern(handoff.kind), handoff.title, handoff.created, _shared(handoff.sender),
-                   _shared(handoff.receiver), kind.safety_issue(handoff.context), content)
+                   _shared(handoff.receiver), kind.safety_issue(handoff.context), content,
+                   tuple(sys.intern(name) for name in unfilled_fields(handoff, kind)))
 
     def record(self) -> tuple:
         return (self.id, self.kind, self.title, self.created, person_record(self.sender),
-                person_record(self.receiver), self.safety_issue, self.content)
+                person_record(self.receiver), self.safety_issue, self.content, self.unfilled)
 
     @classmethod
     def from_record(cls, record: tuple) -> "HandoffDigest":
-        handoff_id, kind, title, created, sender, receiver, safety, content = record
+        handoff_id, kind, title, created, sender, receiver, safety, content, unfilled = record
         return cls(handoff_id, kind, title, created, person_from_record(sender), person_from_record(receiver), safety,
-                   tuple(tuple(part) for part in content))
+                   tuple(tuple(part) for part in content), tuple(unfilled))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,13 @@ class FeedbackDigest:
     missing_fields: tuple[str, ...]
     reason: str | None
     authors: tuple[Person, ...]  # who wrote each entry
+    # the receiver's words, for the rework table and the 1on1 sheet
+    condition: str | None = None  # of a conditional latest receipt
+    rejection_note: str | None = None  # of a rejected latest receipt
+    receipt_fields: tuple[str, ...] = ()  # fields the latest receipt names as missing or wrong
+    wrong_fields: tuple[str, ...] = ()  # of the newest outcome
+    missing_note: str | None = None  # the newest outcome's `missing` text
+    request: str | None = None  # the newest outcome's `request` text
 
     @classmethod
     def of(cls, feedback: Feedback) -> "FeedbackDigest":
@@ -89,9 +98,15 @@ class FeedbackDigest:
             receipt.get("decision") if receipt else None, receipt.get("rejection_reason") if receipt else None,
             outcome.get("outcome") if outcome else None,
             rating if isinstance(rating, int) and not isinstance(rating, bool) else None,
-            tuple(outcome.get("missing_fields") or ()) if outcome else (),
-            outcome.get("reason") if outcome else None,
-            tuple(_shared(entry.by) for entry in feedback.entries))
+            _names(outcome.get("missing_fields")) if outcome else (),
+            _text(outcome.get("reason")) if outcome else None,
+            tuple(_shared(entry.by) for entry in feedback.entries),
+            _text(receipt.get("condition")) if receipt else None,
+            _text(receipt.get("rejection_note")) if receipt else None,
+            _names(receipt.get("missing_fields")) + _names(receipt.get("wrong_fields")) if receipt else (),
+            _names(outcome.get("wrong_fields")) if outcome else (),
+            _text(outcome.get("missing")) if outcome else None,
+            _text(outcome.get("request")) if outcome else None)
 
     @property
     def final(self) -> bool:
@@ -110,12 +125,24 @@ class FeedbackDigest:
     def record(self) -> tuple:
         return (self.handoff_id, self.received_at, self.outcome_at, self.receipt, self.decision,
                 self.rejection_reason, self.outcome, self.rating, self.missing_fields, self.reason,
-                tuple(person_record(p) for p in self.authors))
+                tuple(person_record(p) for p in self.authors), self.condition, self.rejection_note,
+                self.receipt_fields, self.wrong_fields, self.missing_note, self.request)
 
     @classmethod
     def from_record(cls, record: tuple) -> "FeedbackDigest":
-        *head, missing, reason, authors = record
-        return cls(*head, tuple(missing), reason, tuple(person_from_record(p) for p in authors))
+        (*head, missing, reason, authors, condition, rejection_note, receipt_fields, wrong, missing_note,
+         request) = record
+        return cls(*head, tuple(missing), reason, tuple(person_from_record(p) for p in authors), condition,
+                   rejection_note, tuple(receipt_fields), tuple(wrong), missing_note, request)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _names(value) -> tuple[str, ...]:
+    """Field names from a list that passed validation (strings), as a tuple."""
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def feedback_state(feedback: FeedbackDigest | None) -> str:

@@ -44,12 +44,13 @@ class Assessment:
     received_at: datetime | None
     feedback_at: datetime | None
     quality: int
-    feedback_by_other: bool
+    feedback_by_other: tuple[str, ...]  # who other than the receiver wrote feedback (names)
     disagreements: tuple[str, ...]
     receipt_due: date
     outcome_due: date
     score: bytes | memoryview  # the score record as JSON (UTF-8), written out as it is
     timed_now: bool = False  # a time stands in for "now": git does not have the commit yet
+    unfilled: tuple[str, ...] = ()  # required and recommended fields left empty (HandoffDigest.unfilled)
     # derived once here, as every table asks for them
     final: bool = field(init=False)  # an outcome has arrived
     awaiting: str | None = field(init=False)  # receipt | outcome | None
@@ -83,16 +84,17 @@ class Assessment:
                 self.safety_issue, self.feedback.record() if self.feedback else None, self.handed_at.isoformat(),
                 self.handed_source, _iso(self.received_at), _iso(self.feedback_at), self.quality,
                 self.feedback_by_other, self.disagreements, self.receipt_due.toordinal(),
-                self.outcome_due.toordinal())
+                self.outcome_due.toordinal(), self.unfilled)
 
     @classmethod
     def from_record(cls, record: tuple, score: bytes | memoryview) -> "Assessment":
         (handoff_id, kind, title, sender, receiver, safety, feedback, handed_at, source, received_at, feedback_at,
-         total, by_other, disagreements, receipt_day, outcome_day) = record
+         total, by_other, disagreements, receipt_day, outcome_day, unfilled) = record
         return cls(handoff_id, kind, title, person_from_record(sender), person_from_record(receiver), safety,
                    FeedbackDigest.from_record(feedback) if feedback else None, datetime.fromisoformat(handed_at),
-                   source, _from_iso(received_at), _from_iso(feedback_at), total, by_other, tuple(disagreements),
-                   date.fromordinal(receipt_day), date.fromordinal(outcome_day), score)
+                   source, _from_iso(received_at), _from_iso(feedback_at), total, tuple(by_other),
+                   tuple(disagreements),
+                   date.fromordinal(receipt_day), date.fromordinal(outcome_day), score, unfilled=tuple(unfilled))
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -147,20 +149,21 @@ def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, Feedba
         missing = set(feedback.missing_fields) if feedback and feedback.final else set()
         rework_fields = [r.fields for r in timeline.rework] if history.available else None
         late = {f for r in timeline.rework for f in r.fields} & missing if history.available else set()
-        by_other = bool(feedback) and any(not by.is_same(handoff.receiver) for by in feedback.authors)
+        others = [by.name for by in feedback.authors if not by.is_same(handoff.receiver)] if feedback else []
         for commit in (timeline.received, timeline.feedback):
             if commit and not history.shallow and not Person(commit.name, commit.email).is_same(handoff.receiver):
-                by_other = True
+                others.append(commit.name)
+        by_other = tuple(dict.fromkeys(others))
         score = quality(handoff.content, feedback, weights=weights, leniency=leniency.get(handoff.receiver.key, 0.0),
                         rework_fields=rework_fields, supplied_late=late)
         record = score_record(handoff, handed_at, handed_by, source, received_at, feedback_at, score,
-                              len(timeline.rework), sorted(late), by_other)
+                              len(timeline.rework), sorted(late), bool(by_other))
         result.append(Assessment(
             handoff.id, handoff.kind, handoff.title, handoff.sender, handoff.receiver, handoff.safety_issue,
             feedback, handed_at, source, received_at, feedback_at, score.total, by_other, tuple(disagreements),
             receipt_due(handed_at), outcome_due(handed_at, due_days),
             json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
-            timed_now or received_now or feedback_now))
+            timed_now or received_now or feedback_now, handoff.unfilled))
     return result
 
 

@@ -33,6 +33,24 @@ class PendingRow:
 
 
 @dataclass(frozen=True)
+class ReworkRow:
+    """A handoff its receiver sent back (rejected) or took on a condition: its sender must act."""
+
+    id: str
+    title: str
+    kind: str
+    sender: str
+    receiver: str
+    decision: str  # rejected | conditional
+    reason: str | None  # rejected: procedural | clerical | definitional
+    note: str | None  # the receiver's words: the rejection note or the condition
+    fields: tuple[str, ...]  # the fields the receipt names as missing or wrong
+    since: str  # when the receipt was recorded (git wins)
+    age_days: int
+    safety_issue: bool
+
+
+@dataclass(frozen=True)
 class GroupRow:
     group: str
     count: int
@@ -101,6 +119,7 @@ class Report:
     by: str
     handoffs: int
     pending: list[PendingRow]
+    rework: list[ReworkRow]
     groups: list[GroupRow]
     trend: list[TrendRow]
     best: list[BestRow]
@@ -233,6 +252,9 @@ def funnel_rows(assessments: list[Assessment]) -> list[FunnelRow]:
 
 
 def pending_rows(assessments: list[Assessment], as_of: datetime) -> list[PendingRow]:
+    """Handoffs awaiting a receipt or an outcome, grouped by receiver: the receiver with a
+    safety issue, then the one with the earliest due date, first; within a receiver, safety
+    issues first, then by due date (so overdue ones come first), then oldest first."""
     rows = []
     for a in assessments:
         if a.awaiting is None:
@@ -242,7 +264,30 @@ def pending_rows(assessments: list[Assessment], as_of: datetime) -> list[Pending
             a.id, a.title, a.kind, a.receiver.name, a.handed_at.isoformat(),
             max(0, (as_of.date() - a.handed_at.date()).days), a.awaiting, due.isoformat(), a.overdue(as_of),
             a.safety_issue, a.handed_source == "uncommitted"))
-    rows.sort(key=lambda r: (not r.safety_issue, not r.overdue, -r.age_days, r.id))
+    rows.sort(key=lambda r: (not r.safety_issue, r.due, -r.age_days, r.id))
+    first: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        first.setdefault(row.receiver, index)
+    rows.sort(key=lambda r: first[r.receiver])  # stable: each receiver's rows keep their order
+    return rows
+
+
+def rework_rows(assessments: list[Assessment], as_of: datetime) -> list[ReworkRow]:
+    """Handoffs whose latest receipt is `rejected` or `conditional` and that have no outcome
+    yet: safety issues first, then rejected before conditional, then oldest first."""
+    rows = []
+    for a in assessments:
+        feedback = a.feedback
+        if feedback is None or a.final or feedback.decision not in ("rejected", "conditional"):
+            continue
+        since = a.received_at or a.handed_at
+        rejected = feedback.decision == "rejected"
+        rows.append(ReworkRow(
+            a.id, a.title, a.kind, a.sender.name, a.receiver.name, feedback.decision,
+            feedback.rejection_reason if rejected else None,
+            feedback.rejection_note if rejected else feedback.condition, feedback.receipt_fields,
+            since.isoformat(), max(0, (as_of.date() - since.date()).days), a.safety_issue))
+    rows.sort(key=lambda r: (not r.safety_issue, r.decision != "rejected", -r.age_days, r.id))
     return rows
 
 
@@ -263,6 +308,22 @@ def responsiveness(assessments: list[Assessment], as_of: datetime) -> Responsive
         overdue=sum(a.overdue(as_of) for a in assessments))
 
 
+def history_warnings(history: HistoryState) -> list[str]:
+    """What the reader must know about the history the figures come from."""
+    warnings = []
+    if not history.available:
+        warnings.append(t("report.warning.no_history", reason=history.reason))
+    elif history.shallow:
+        warnings.append(t("report.warning.shallow"))
+    warnings.extend(history.warnings)
+    return warnings
+
+
+def history_state(history: HistoryState) -> str:
+    """complete | partial (a shallow clone) | unavailable"""
+    return "unavailable" if not history.available else "partial" if history.shallow else "complete"
+
+
 def build_report(assessments: list[Assessment], history: HistoryState, kinds: Kinds, *, shrinkage: float,
                  as_of: datetime, by: str = "sender", since: date | None = None, until: date | None = None,
                  kind: str | None = None) -> Report:
@@ -270,20 +331,16 @@ def build_report(assessments: list[Assessment], history: HistoryState, kinds: Ki
               if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
               and (kind is None or a.kind == kind)]
     chosen.sort(key=lambda a: a.id)
-    warnings = []
-    if not history.available:
-        warnings.append(t("report.warning.no_history", reason=history.reason))
-    elif history.shallow:
-        warnings.append(t("report.warning.shallow"))
-    warnings.extend(history.warnings)
+    warnings = history_warnings(history)
     for a in chosen:
         for disagreement in a.disagreements:
             warnings.append(t("report.warning.disagreement", id=a.id, disagreement=disagreement))
         if a.feedback_by_other:
-            warnings.append(t("report.warning.feedback_by_other", id=a.id, receiver=a.receiver.name))
-    state = "unavailable" if not history.available else "partial" if history.shallow else "complete"
+            warnings.append(t("report.warning.feedback_by_other", id=a.id, receiver=a.receiver.name,
+                              others=", ".join(a.feedback_by_other)))
     return Report(
         as_of=as_of.isoformat(), by=by, handoffs=len(chosen), pending=pending_rows(chosen, as_of),
+        rework=rework_rows(chosen, as_of),
         groups=group_rows(chosen, by, shrinkage), trend=trend_rows(chosen),
         best=best_rows(chosen, kinds), funnel=funnel_rows(chosen), responsiveness=responsiveness(chosen, as_of),
-        scores=[a.score for a in chosen], warnings=warnings, history=state)
+        scores=[a.score for a in chosen], warnings=warnings, history=history_state(history))

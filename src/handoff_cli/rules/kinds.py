@@ -30,7 +30,7 @@ from typing import Any
 from handoff_cli.documents.config import Config
 from handoff_cli.documents.model import canonical_handoff
 from handoff_cli.errors import UnknownKind
-from handoff_cli.i18n import localized, t
+from handoff_cli.i18n import language, localized, t
 from handoff_cli.rules.custom_schemas import SchemaSource, load_custom_schema, working_tree
 from handoff_cli.rules.schema_check import SchemaValidator
 
@@ -93,6 +93,15 @@ class FieldSpec:
     @property
     def description(self) -> str:
         return localized(self.schema, "description") or ""
+
+    @property
+    def ask(self) -> str:
+        """A question whose answer fills this field, for the 1on1 sheet: `x-handoff-ask`
+        (`x-handoff-ask-ja` in Japanese), else one made from the field's title and description."""
+        text = self.schema.get("x-handoff-ask-ja" if language() == "ja" else "x-handoff-ask")
+        if isinstance(text, str) and text.strip():
+            return text
+        return t("person.ask.from_description", title=self.title, description=self.description or self.title)
 
     @property
     def type(self) -> str:

@@ -103,6 +103,13 @@ def recommended_part(handoff: Handoff, kind: Kind, weight: float) -> Part:
     return Part("recommended", value, weight, detail)
 
 
+def unfilled_fields(handoff: Handoff, kind: Kind) -> tuple[str, ...]:
+    """The required and recommended fields left empty or as a placeholder (the 1on1 sheet
+    asks about the ones a sender leaves out most often)."""
+    return tuple(f.name for f in (*kind.required_fields, *kind.recommended_fields)
+                 if not _present(handoff.context.get(f.name)) or is_placeholder(handoff.context.get(f.name), kind))
+
+
 def has_anchor(text: str) -> bool:
     return bool(_DATE.search(text) or _NUMBER_WITH_UNIT.search(text) or _ROLE.search(text))
 
