@@ -45,7 +45,7 @@ def test_quality_parts_for_a_minimal_lead_without_feedback():
     # specificity: 4 text fields; why_they_agreed, pain, urgency_evidence pass every check;
     # decision_maker "Mark" has no anchor and is too short -> 3 of 5 checks
     assert parts["specificity"].value == pytest.approx((1 + 1 + 1 + 0.6) / 4)
-    assert "decision_maker (anchor, length)" in parts["specificity"].detail
+    assert "decision_maker (no date/number/role, too short or too long)" in parts["specificity"].detail
     expected = round(100 * (15 * 1 + 20 * 0 + 25 * 0.9 + 10 * 0) / (15 + 20 + 25 + 10))
     assert (score.total, score.status) == (expected, "provisional") == (54, "provisional")
 
