@@ -13,6 +13,7 @@ documented keywords of the same schema, used alike by built-in and custom kinds:
   x-handoff-safety       (on a boolean context field) `true` marks a safety issue, sorted first
   x-handoff-single-line  (on a text field) one line, no invisible or direction-changing characters
   x-handoff-title-ja / x-handoff-description-ja  Japanese title and description
+  x-handoff-ask / x-handoff-ask-ja  (on a context field) a question whose answer fills it (the 1on1 sheet)
 Date and date-time fields are the ones with `format: date` / `format: date-time`.
 docs/FORMAT.md lists them all.
 """
