@@ -267,7 +267,7 @@ class HtmlRenderer(Renderer):
     def _page(self, template: str, **values) -> None:
         code = script()
         page = environment().get_template(template).render(
-            lang=language(), csp=csp(code), script=_markup(code), version=_version(), rows_shown=ROWS_SHOWN,
+            lang=language(), csp=_markup(csp(code)), script=_markup(code), version=_version(), rows_shown=ROWS_SHOWN,
             **values)
         self.stream.write(page)
 
@@ -301,6 +301,7 @@ class HtmlRenderer(Renderer):
 
 
 def _markup(text: str):
+    """Text made here, not from data (the CSP, the script), written as it is."""
     from markupsafe import Markup
 
     return Markup(text)
