@@ -102,15 +102,21 @@ def hostile_pages(tmp_path_factory) -> dict[str, Path]:
     return made
 
 
-@pytest.fixture(scope="module")
-def browser():
+def _chrome(*, javascript: bool = True):
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
                      "--disable-dev-shm-usage"):
         options.add_argument(argument)
     options.binary_location = CHROMIUM
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _chrome()
     try:
         yield driver
     finally:
@@ -251,6 +257,26 @@ def test_the_1on1_sheet(browser, pages):
         assert shown in text, shown
     for english in ("As a sender", "Handoffs", "None.", "quality"):
         assert english not in text, english
+
+
+def test_the_page_reads_the_same_with_scripts_off(pages):
+    driver = _chrome(javascript=False)
+    try:
+        text = _open(driver, pages["report"])
+        assert "Pending feedback (3, as of 2026-11-24)" in text and "佐藤 花子" in text
+        assert len(driver.find_elements(By.CSS_SELECTOR, "table.quality tbody tr")) == 7
+        assert driver.find_elements(By.CSS_SELECTOR, "table.js-sortable") == []  # the script did not run
+        assert driver.find_elements(By.CSS_SELECTOR, "#trend-chart svg rect")
+    finally:
+        driver.quit()
+
+
+def test_the_page_prints(browser, pages):
+    import base64
+
+    _open(browser, pages["report"])
+    pdf = base64.b64decode(browser.print_page())
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 1
 
 
 # ---------------------------------------------------------------- hostile data
