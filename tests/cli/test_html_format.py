@@ -121,3 +121,19 @@ def test_the_demo_writes_its_web_report(tmp_path):
     assert f"Web report: {page} (open it in a browser)" in result.stdout
     text = page.read_text(encoding="utf-8")
     assert "<title>Handoff report</title>" in text and "佐藤 花子" in text
+
+
+def test_every_message_a_template_uses_is_in_the_catalog():
+    from importlib.resources import files
+
+    from handoff_cli.i18n.catalog import CATALOG
+
+    used = set()
+    for template in (files("handoff_cli.output") / "templates").iterdir():
+        if template.name.endswith(".j2"):
+            text = template.read_text(encoding="utf-8")
+            used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", text))
+            used |= {prefix + name for prefix in re.findall(r"""\bt\(\s*["']([a-z0-9_.]+\.)["']\s*~""", text)
+                     for name in ("complete", "partial", "unavailable")}
+    assert len(used) > 40
+    assert sorted(name for name in used - set(CATALOG) if not name.endswith(".")) == []

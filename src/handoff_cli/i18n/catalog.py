@@ -1031,7 +1031,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "html.person.sender": ("As a sender", "送り手として"),
     "html.person.sender.none": ("{name} handed nothing over in this period.",
                                 "この期間に {name} さんが引き渡した引き継ぎはありません。"),
-    "html.person.quality": ("Mean quality {quality} over {count} handoffs.", "引き継ぎ {count} 件の平均品質は {quality} です。"),
     "html.person.handoffs": ("Handoffs ({count})", "引き継ぎ（{count} 件）"),
     "html.legend.person.handoffs": ("Newest first. Quality 0–100 (provisional until the outcome); weakest parts: "
                                     "under 70% of their points; missing / wrong: the fields the receiver named.",
