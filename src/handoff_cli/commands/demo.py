@@ -20,6 +20,7 @@ def demo_cli(
     """Build a demo repository with months of history from the examples, and report on it."""
     from rich.text import Text
 
+    from handoff_cli.commands.options import write_output
     from handoff_cli.commands.report import report
     from handoff_cli.errors import UserError
     from handoff_cli.i18n import t
@@ -37,3 +38,6 @@ def demo_cli(
     out.print()
     out.print(Text(sanitize(t("demo.repository", path=folder))))  # a path is text, never markup
     out.print(Text(sanitize(t("demo.explore", path=folder))))
+    page = folder / "report.html"  # the same report as a web page, for people who never open a terminal
+    write_output(page, lambda stream: renderer("html", "report", stream).report(result, table="pending"))
+    out.print(Text(sanitize(t("demo.web_report", path=page))))

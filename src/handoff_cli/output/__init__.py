@@ -55,6 +55,7 @@ FORMATS = (
     Format("json", "handoff_cli.output.json:JsonRenderer", ("check", "list", "show", "report")),
     Format("csv", "handoff_cli.output.csv:CsvRenderer", ("list", "report")),
     Format("markdown", "handoff_cli.output.markdown:MarkdownRenderer", ("report",)),
+    Format("html", "handoff_cli.output.html:HtmlRenderer", ("report",)),
     Format("github", "handoff_cli.output.github:GithubRenderer", ("check",)),
     Format("gitlab", "handoff_cli.output.gitlab:GitlabRenderer", ("check",)),
 )
