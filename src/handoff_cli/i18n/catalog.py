@@ -921,4 +921,66 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.loss_reasons": ("Loss reasons:", "失注・中止の理由:"),
     "unit.hours": (" h", " 時間"),
     "unit.days": (" d", " 日"),
+    # terminal tables (output/tables.py)
+    "tables.list_sep": (", ", "、"),
+    "tables.days": ("{days} d", "{days} 日"),
+    "tables.empty.repository": ("no handoffs yet — `handoff new lead`", "引き継ぎはまだありません — `handoff new lead`"),
+    "tables.empty.list": ("no handoffs match", "該当する引き継ぎはありません"),
+    "tables.empty.pending": ("Pending feedback: none (as of {date})", "フィードバック待ち: なし（{date} 時点）"),
+    "tables.empty.rework": ("Needs rework: none", "要手直し: なし"),
+    "tables.empty.best": ("Best handoffs to share: none yet (an outcome rated 4/5 or better)",
+                          "共有したい優れた引き継ぎ: まだありません（結果の評価が 4/5 以上のもの）"),
+    "tables.rework.title": ("Needs rework ({count}): sent back or taken on a condition",
+                            "要手直し（{count} 件）: 差し戻し・条件付き受理"),
+    "tables.column.state": ("state", "状態"),
+    "tables.column.sender": ("sender", "送り手"),
+    "tables.column.accepted": ("accepted", "受理"),
+    "tables.column.conditional": ("conditional", "条件付き"),
+    "tables.column.acceptance": ("acceptance", "受理率"),
+    "tables.column.latency": ("days to outcome", "結果までの日数"),
+    "tables.column.decision": ("decision", "判断"),
+    "tables.column.reason": ("reason", "理由"),
+    "tables.column.note": ("receiver's note", "受け手のコメント"),
+    "tables.column.fields": ("fields named", "指摘された項目"),
+    "tables.column.age": ("age", "経過"),
+    "tables.column.weakest": ("weakest parts", "弱い部分"),
+    "tables.column.field": ("field", "項目"),
+    "tables.column.missing": ("missing", "不足"),
+    "tables.column.wrong": ("wrong", "誤り"),
+    "tables.column.status": ("score", "スコア"),
+    "tables.legend.pending": (
+        "Grouped by receiver, most urgent first. awaiting receipt: the receiver has not yet confirmed taking it "
+        "(due the next business day); awaiting outcome: taken, its result not yet recorded.",
+        "受け手ごと、急ぐものから順に表示。受領待ち: 受け手がまだ受け取りを記録していない（期限は翌営業日）。"
+        "結果待ち: 受領済みで、結果がまだ記録されていない。"),
+    "tables.legend.rework": (
+        "rejected: sent back, the sender fixes it and hands it over again; conditional: taken on the receiver's "
+        "condition (the note). fields named: what the receiver found missing or wrong; age: days since the receipt.",
+        "差し戻し: 送り手が直して引き渡し直す。条件付き受理: 受け手の条件（コメント）つきで受け取った。"
+        "指摘された項目: 受け手が不足・誤りとした項目。経過: 受領の記録からの日数。"),
+    "tables.legend.quality": (
+        "n: handoffs; quality: mean score out of 100, small groups pulled toward the overall mean; final: handoffs "
+        "whose outcome is recorded (their score is final); feedback: their share; acceptance: accepted or "
+        "conditional out of all receipt decisions; most often missing: fields receivers named (times).",
+        "件数: 引き継ぎの数。品質: 100 点満点の平均（件数が少ないと全体平均に寄せる）。確定: 結果が記録された件数"
+        "（スコアが確定）。フィードバック率: その割合。受理率: 受領の判断のうち受理と条件付き受理の割合。"
+        "よく不足する項目: 受け手が指摘した項目（回数）。"),
+    "tables.legend.funnel": (
+        "handed over → received (receipt recorded) → accepted, conditional (taken on a condition) or rejected "
+        "(sent back); acceptance: accepted and conditional out of those decisions. Outcomes: results recorded.",
+        "引き渡し数 → 受領数（受領を記録）→ 受理・条件付き受理・差し戻し。受理率: その判断のうち受理と条件付き受理の"
+        "割合。結果: 記録された結果の内訳。"),
+    "tables.legend.trend": (
+        "By month of handover: handoffs, mean quality, median days from handover to outcome, share with an outcome.",
+        "引き渡し月ごと: 件数、品質の平均、引き渡しから結果までの日数の中央値、結果が記録された割合。"),
+    "tables.legend.best": (
+        "Outcome recorded and rated 4/5 or better, not a loss; highest quality first.",
+        "結果が記録され評価 4/5 以上、失注・中止ではないもの。品質の高い順。"),
+    "tables.legend.score": (
+        "Each part: share of its points × its weight. weak: a field (the check it failed): anchor = no date, number "
+        "or role; length = too short; no hedge = a guess; no placeholder = a stand-in value; not a copy = repeats "
+        "another field; quoted = not in the customer's words.",
+        "各部分: 得点の割合 × 重み。弱い点: 項目（満たしていない点）。日付・数値・役職の記載 = 具体的な日付・数値・"
+        "役職がない。長さ = 短すぎる。推測表現なし = 推測で書いている。仮の値なし = 仮の値のまま。"
+        "他項目の複製なし = 他の項目と同じ。顧客の言葉の引用 = 顧客の言葉がない。"),
 }
