@@ -343,3 +343,87 @@ def explanation_renderables(record: dict) -> list:
         timing += t("show.outcome", at=record["feedback"][:16].replace("T", " "))
     out.append(plain(timing))
     return out
+
+
+# ---------------------------------------------------------------- the 1on1 sheet
+
+def _heading(text: str) -> list:
+    return [Text(""), Text(text, style="bold underline")]
+
+
+def person_renderables(sheet, warnings: bool = False) -> list:
+    """The 1on1 sheet (reporting.person.PersonSheet): the person's side as a sender, then as
+    a receiver; a side they have no handoffs on says so in one line."""
+    out: list = []
+    if warnings and sheet.warnings:
+        out += [plain(t("report.warning", warning=w), style="yellow") for w in sheet.warnings] + [Text("")]
+    who = ", ".join(x for x in (sheet.email, sheet.team) if x)
+    period = t("tables.person.period", since=sheet.since or "…", until=sheet.until or "…") \
+        if sheet.since or sheet.until else ""
+    out.append(plain(t("tables.person.title", name=sheet.name, who=f" ({who})" if who else "",
+                       date=sheet.as_of[:10]) + period, style="bold"))
+    out += _sender_renderables(sheet.sender) if sheet.sender else [Text(""), Text(t("tables.person.sent_none"))]
+    side = sheet.receiver
+    if side is None:
+        return out + [Text(""), Text(t("tables.person.received_none"))]
+    out += _heading(t("tables.person.as_receiver", count=side.received))
+    out.append(Paragraph(responsiveness_line(side.responsiveness)))
+    out.append(Text(""))
+    if side.owed:
+        out.append(pending_table(side.owed, t("tables.person.owed", count=len(side.owed))))
+    else:
+        out.append(Text(t("tables.person.owed_none"), style="dim"))
+    return out
+
+
+def _part(name: str) -> str:
+    return t(f"quality.part.{name}") if name in _PARTS else name
+
+
+def _sender_renderables(side) -> list:
+    out = _heading(t("tables.person.as_sender", count=len(side.handoffs), quality=_num(side.quality)))
+    outcomes_state = {"final": t("quality.status.final"), "provisional": t("quality.status.provisional")}
+    columns = [_key("id"), _key("receiver"), _value("quality", 0, right=True), _value("status", 1),
+               _value("state", 1), _value("rating", 2, right=True), _text("title", 3), _value("weakest", 4)]
+    out.append(FitTable(columns, [
+        (h.id, h.receiver, str(h.quality), outcomes_state.get(h.status, h.status), _state(h.state),
+         "–" if h.rating is None else f"{h.rating}/5", h.title,
+         t("tables.list_sep").join(_part(p) for p in h.weakest) or "–") for h in side.handoffs],
+        legend=t("tables.legend.sheet")))
+    weak = [w for w in side.weak_parts if w.share < 1][:3]
+    if weak:
+        out.append(Paragraph(t("tables.person.weak", parts=t("tables.list_sep").join(
+            f"{_part(w.part)} {w.share:.0%}" for w in weak))))
+    out += _heading(t("tables.person.fields"))
+    if side.fields:
+        out.append(FitTable([Column(t("tables.column.field"), "key"), _value("missing", 0, right=True),
+                             _value("wrong", 0, right=True)],
+                            [(f"{f.title} ({f.field})" if f.title != f.field else f.field, str(f.missing),
+                              str(f.wrong)) for f in side.fields]))
+    else:
+        out.append(Text(t("tables.person.fields_none"), style="dim"))
+    if side.requests:
+        out += _heading(t("tables.person.requests"))
+        out += [Paragraph(plain(t("tables.person.quote", text=q.text, receiver=q.receiver, id=q.id)))
+                for q in side.requests]
+    if side.trend:
+        out += [Text(""), trend_table(side.trend, t("report.trend.title"))]
+    out += _heading(t("tables.person.best"))
+    outcomes = _outcome_labels(None)
+    for label, best in (("tables.person.yours", side.best), ("tables.person.peer", side.peer_best)):
+        if best is None:
+            out.append(Text(t(label + "_none"), style="dim"))
+        else:
+            out.append(Paragraph(plain(t(label, id=best.id, title=best.title, sender=best.sender,
+                                         quality=best.quality, outcome=_word(best.outcome, outcomes),
+                                         rating=best.rating))))
+    out.append(Text(""))
+    if side.rework:
+        out.append(rework_table(side.rework, t("tables.rework.title", count=len(side.rework))))
+    else:
+        out.append(Text(t("tables.empty.rework"), style="dim"))
+    if side.questions:
+        out += _heading(t("tables.person.questions"))
+        out += [Paragraph(plain(f"{n}. {q.question}" + t("tables.person.missed", count=q.missed)))
+                for n, q in enumerate(side.questions, 1)]
+    return out
