@@ -100,7 +100,7 @@ SHOW_LISTS = ("next_actions", "contingencies", "open_questions", "links")  # hea
 def show_renderables(view: HandoffView) -> list:
     """What `show` prints, top to bottom."""
     h = view.handoff
-    out: list = [plain(f"{h.id}  {h.title}", style="bold"),
+    out: list = [Paragraph(plain(f"{h.id}  {h.title}", style="bold")),
                  _fields_table([(t("show.label.kind"), h.kind), (t("show.label.created"), h.created),
                                 (t("show.label.from"), _person(h.sender)), (t("show.label.to"), _person(h.receiver)),
                                 (t("show.label.customer"), _value_text(h.customer)),
@@ -324,8 +324,8 @@ def explanation_renderables(record: dict) -> list:
                    status=t(f"quality.status.{status}") if status in ("final", "provisional") else status),
                  style="bold underline")]
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column(justify="right")
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
     table.add_column(overflow="fold")
     for name, part in record["parts"].items():
         value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
@@ -333,7 +333,7 @@ def explanation_renderables(record: dict) -> list:
                 part["detail"])
     if record["penalty"]:
         add_row(table, t("show.penalty"), f"−{record['penalty']}", Text(t("show.penalty.reason")))
-    out.append(table)
+    out += [table, Paragraph(t("tables.legend.score"), style="dim")]
     source = record["source"]
     timing = t("show.handed_over", at=record["handed_over"][:16].replace("T", " "),
                source=t(f"show.source.{source}") if source in _SOURCES else source)
@@ -341,7 +341,7 @@ def explanation_renderables(record: dict) -> list:
         timing += t("show.received", at=record["received"][:16].replace("T", " "))
     if record["feedback"]:
         timing += t("show.outcome", at=record["feedback"][:16].replace("T", " "))
-    out.append(plain(timing))
+    out.append(Paragraph(plain(timing)))
     return out
 
 
