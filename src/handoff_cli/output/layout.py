@@ -29,7 +29,7 @@ from handoff_cli.output.sanitize import sanitize
 TEXT_MIN = 20  # free text gets a column only when it can have this many cells
 GAP = " │ "  # between cells; " ┃ " between headers, "━╇━" under them (rich's heavy-head look)
 INDENT = "    "  # the second line of a record
-JOIN = " · "  # between the label-value pairs of the second line
+JOIN = "\u00a0· "  # between the label-value pairs of the second line (a line never starts with "·")
 EMPTY = "–"  # a cell with no value: left out of the second line
 
 
@@ -55,8 +55,8 @@ def blank_repeats(values: Sequence[str]) -> list[str]:
 
 _WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 # a wide (CJK) character with the closing punctuation that must not start a line; a run of
-# blanks; a word (a run of anything else)
-_TOKENS = re.compile(f"[（「『【〔]*[{_WIDE}][、。，．）」』】〕！？・ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ]*|\\s+|[^\\s{_WIDE}]+")
+# blanks (a no-break space is none); a word (a run of anything else)
+_TOKENS = re.compile(f"[（「『【〔]*[{_WIDE}][、。，．）」』】〕！？・ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ]*|[ \\t]+|[^ \\t{_WIDE}]+")
 
 
 def wrap(text: Text | str, width: int) -> list[Text]:
@@ -70,7 +70,7 @@ def wrap(text: Text | str, width: int) -> list[Text]:
     for found in _TOKENS.finditer(text.plain):
         token, start = found.group(), found.start()
         size = cell_len(token)
-        if token.isspace():
+        if token[0] in " \t":
             used += size
             continue
         if used and used + size > width:

@@ -121,9 +121,17 @@ def show_renderables(view: HandoffView) -> list:
     else:
         for entry in view.feedback.entries:
             head = f"{_phase(entry.phase)}  {entry.at}  {_person(entry.by)}"
-            pairs = [(k, v) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
+            pairs = [(k, _entry_value(k, v, h.kind)) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
             out += [plain(head, style="bold"), _fields_table(pairs)]
     return out
+
+
+def _entry_value(name: str, value: Any, kind: str) -> Any:
+    """A feedback entry's decision, rejection reason or outcome by its Japanese label in
+    Japanese (where the schema has one); any other value as it is."""
+    if not isinstance(value, str) or name not in ("decision", "rejection_reason", "outcome"):
+        return value
+    return _word(value, _outcome_labels(kind) if name == "outcome" else _feedback_labels(name))
 
 
 def _phase(phase: str) -> str:
