@@ -96,11 +96,19 @@ def wrap(text: Text | str, width: int) -> list[Text]:
 class Paragraph:
     """Prose (a legend, a summary line) wrapped with `wrap` at the console's width."""
 
-    def __init__(self, text: Text | str, style: str = ""):
+    def __init__(self, text: Text | str, style: str = "", hang: int = 0):
         self.text = Text(text, style=style) if isinstance(text, str) else text
+        self.hang = hang  # cells by which the lines after the first are indented (a numbered item)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from wrap(self.text, options.max_width)
+        width = options.max_width
+        first, *rest = wrap(self.text, width)
+        yield first
+        if rest:
+            rest_text = self.text[len(first.plain):]
+            rest_text = rest_text[len(rest_text.plain) - len(rest_text.plain.lstrip()):]
+            for line in wrap(rest_text, width - self.hang):
+                yield Text(" " * self.hang) + line
 
 
 class FitTable:
@@ -184,12 +192,15 @@ class FitTable:
         """One record per block: the identifying cells on the first line, the rest below."""
         keys = [i for i, c in enumerate(self.columns) if c.role == "key"]
         for row in self.rows:
-            first = Text(style="bold")
-            for n, i in enumerate(k for k in keys if row[k].plain):
-                if n:
-                    first.append("  ")
-                first.append_text(row[i])
-            yield from wrap(first, width)
+            line = Text(style="bold")
+            for i in (k for k in keys if row[k].plain):  # each identifying cell whole, on one line
+                if line.plain and line.cell_len + 2 + row[i].cell_len > width:
+                    yield line
+                    line = Text(style="bold")
+                if line.plain:
+                    line.append("  ")
+                line.append_text(row[i])
+            yield from wrap(line, width)
             yield from self._pairs(console, row, [i for i in range(len(self.columns)) if i not in keys], width)
 
     def _pairs(self, console: Console, row: list[Text], indices: list[int], width: int) -> Iterable[Text]:

@@ -412,7 +412,7 @@ def _sender_renderables(side) -> list:
         out.append(Text(t("tables.person.fields_none"), style="dim"))
     if side.requests:
         out += _heading(t("tables.person.requests"))
-        out += [Paragraph(plain(t("tables.person.quote", text=q.text, receiver=q.receiver, id=q.id)))
+        out += [Paragraph(plain("• " + t("tables.person.quote", text=q.text, receiver=q.receiver, id=q.id)), hang=2)
                 for q in side.requests]
     if side.trend:
         out += [Text(""), trend_table(side.trend, t("report.trend.title"))]
@@ -432,6 +432,6 @@ def _sender_renderables(side) -> list:
         out.append(Text(t("tables.empty.rework"), style="dim"))
     if side.questions:
         out += _heading(t("tables.person.questions"))
-        out += [Paragraph(plain(f"{n}. {q.question}" + t("tables.person.missed", count=q.missed)))
+        out += [Paragraph(plain(f"{n}. {q.question}" + t("tables.person.missed", count=q.missed)), hang=3)
                 for n, q in enumerate(side.questions, 1)]
     return out
