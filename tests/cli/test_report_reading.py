@@ -208,7 +208,7 @@ def test_markdown_shows_hostile_text_as_written(repo):
 
 
 def test_an_empty_repository_says_how_to_start(repo):
-    for fmt in ("markdown",):
+    for fmt in ("table", "markdown"):
         result = run_cli(["report", "--format", fmt])
         assert result.exit_code == 0, result.output
         assert "no handoffs yet" in result.stdout and "handoff new lead" in result.stdout

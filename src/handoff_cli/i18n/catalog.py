@@ -284,9 +284,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.overdue.many": ("{count} handoffs overdue: {ids}", "期限を過ぎた引き継ぎ {count} 件: {ids}"),
     # the job summary of GitHub Actions (output/markdown.py, output/github.py)
     # the report's sections, legends and words, shared by every format (output/)
-    "report.empty": ("no handoffs yet — write the first with `handoff new lead` (or `handoff demo` to try it out)",
-                     "まだ引き継ぎがありません。`handoff new lead` で最初の引き継ぎを書きましょう"
-                     "（試すなら `handoff demo`）"),
+    "report.empty": ("no handoffs yet — write one with `handoff new lead`, or try `handoff demo`",
+                     "まだ引き継ぎがありません — `handoff new lead` で作成（お試しは `handoff demo`）"),
     "report.pending.none": ("nothing is waiting for feedback", "フィードバック待ちはありません"),
     "report.rework.title": ("Needs rework ({count})", "手直しが必要（{count} 件）"),
     "report.rework.none": ("no handoff was sent back or taken on a condition",
@@ -1137,4 +1136,94 @@ CATALOG: dict[str, tuple[str, str]] = {
     "html.footer": ("Written by handoff {version}: one page, no network; a little script only sorts the tables.",
                     "handoff {version} が作成: 1 ページで完結し、通信はしません。スクリプトは表の並べ替えだけに使います。"),
     "demo.web_report": ("Web report: {path} (open it in a browser)", "ウェブ版のレポート: {path}（ブラウザーで開けます）"),
+    # terminal tables (output/tables.py)
+    "tables.list_sep": (", ", "、"),
+    "tables.days": ("{days} d", "{days} 日"),
+    "tables.empty.list": ("no handoffs to list — start one with `handoff new lead`",
+                          "表示する引き継ぎがありません — `handoff new lead` で作成できます"),
+    "tables.empty.pending": ("Pending feedback: none (as of {date})", "フィードバック待ち: なし（{date} 時点）"),
+    "tables.empty.rework": ("Needs rework: none", "要手直し: なし"),
+    "tables.empty.best": ("Best handoffs to share: none yet (an outcome rated 4/5 or better)",
+                          "共有したい優れた引き継ぎ: まだありません（結果の評価が 4/5 以上のもの）"),
+    "tables.rework.title": ("Needs rework ({count}): sent back or taken on a condition",
+                            "要手直し（{count} 件）: 差し戻し・条件付き受理"),
+    "tables.column.state": ("state", "状態"),
+    "tables.column.sender": ("sender", "送り手"),
+    "tables.column.accepted": ("accepted", "受理"),
+    "tables.column.conditional": ("conditional", "条件付き"),
+    "tables.column.acceptance": ("acceptance", "受理率"),
+    "tables.column.latency": ("days to outcome", "結果までの日数"),
+    "tables.column.decision": ("decision", "判断"),
+    "tables.column.reason": ("reason", "理由"),
+    "tables.column.note": ("receiver's note", "受け手のコメント"),
+    "tables.column.fields": ("fields named", "指摘された項目"),
+    "tables.column.age": ("age", "経過"),
+    "tables.column.weakest": ("weakest parts", "弱い部分"),
+    "tables.column.field": ("field", "項目"),
+    "tables.column.missing": ("missing", "不足"),
+    "tables.column.wrong": ("wrong", "誤り"),
+    "tables.column.status": ("score", "スコア"),
+    "tables.legend.pending": (
+        "Grouped by receiver, most urgent first. awaiting receipt: the receiver has not yet confirmed taking it "
+        "(due the next business day); awaiting outcome: taken, its result not yet recorded.",
+        "受け手ごと、急ぐものから順に表示。受領待ち: 受け手がまだ受け取りを記録していない（期限は翌営業日）。"
+        "結果待ち: 受領済みで、結果がまだ記録されていない。"),
+    "tables.legend.rework": (
+        "rejected: sent back, the sender fixes it and hands it over again; conditional: taken on the receiver's "
+        "condition (the note). fields named: what the receiver found missing or wrong; age: days since the receipt.",
+        "差し戻し: 送り手が直して引き渡し直す。条件付き受理: 受け手の条件（コメント）つきで受け取った。"
+        "指摘された項目: 受け手が不足・誤りとした項目。経過: 受領の記録からの日数。"),
+    "tables.legend.quality": (
+        "n: handoffs; quality: mean score out of 100, small groups pulled toward the overall mean; final: handoffs "
+        "whose outcome is recorded (their score is final); feedback: their share; acceptance: accepted or "
+        "conditional out of all receipt decisions; most often missing: fields receivers named (times).",
+        "件数: 引き継ぎの数。品質: 100 点満点の平均（件数が少ないと全体平均に寄せる）。確定: 結果が記録された件数"
+        "（スコアが確定）。フィードバック率: その割合。受理率: 受領の判断のうち受理と条件付き受理の割合。"
+        "よく不足する項目: 受け手が指摘した項目（回数）。"),
+    "tables.legend.funnel": (
+        "handed over → received (receipt recorded) → accepted, conditional (taken on a condition) or rejected "
+        "(sent back); acceptance: accepted and conditional out of those decisions. Outcomes: results recorded.",
+        "引き渡し数 → 受領数（受領を記録）→ 受理・条件付き受理・差し戻し。受理率: その判断のうち受理と条件付き受理の"
+        "割合。結果: 記録された結果の内訳。"),
+    "tables.legend.trend": (
+        "By month of handover: handoffs, mean quality, median days from handover to outcome, share with an outcome.",
+        "引き渡し月ごと: 件数、品質の平均、引き渡しから結果までの日数の中央値、結果が記録された割合。"),
+    "tables.legend.best": (
+        "Outcome recorded and rated 4/5 or better, not a loss; highest quality first.",
+        "結果が記録され評価 4/5 以上、失注・中止ではないもの。品質の高い順。"),
+    "tables.legend.score": (
+        "Each part: the share of its points × its weight (docs/scoring.md). to sharpen: a text field and what it "
+        "lacks, in the customer's terms: a date, a number or a role; quotes of their words; a sane length.",
+        "各要素: 得点の割合 × 重み（docs/scoring.md）。改善点: 自由記述の項目と、足りない点"
+        "（日付・数値・役職、顧客の言葉の引用、適度な長さ など）。"),
+    "tables.legend.sheet": (
+        "score: final once the outcome is recorded, provisional before; weakest parts: the parts of the score "
+        "under 70% of their points.",
+        "スコア: 結果が記録されると確定、それまでは暫定。弱い部分: 得点が 70% に届かないスコアの部分。"),
+    "tables.person.title": ("1on1 sheet: {name}{who}, as of {date}", "1on1 シート: {name}{who}、{date} 時点"),
+    "tables.person.period": (", handed over {since} – {until}", "、引き渡し {since} 〜 {until}"),
+    "tables.person.sent_none": ("Handed nothing over in this period.", "この期間に引き渡した引き継ぎはありません。"),
+    "tables.person.received_none": ("Received nothing in this period.", "この期間に受け取った引き継ぎはありません。"),
+    "tables.person.as_sender": ("As a sender: {count} handed over, mean quality {quality}",
+                                "送り手として: 引き渡し {count} 件、品質の平均 {quality}"),
+    "tables.person.weak": ("Weakest parts on average: {parts}", "平均して弱い部分: {parts}"),
+    "tables.person.fields": ("Fields receivers named missing or wrong", "受け手が不足・誤りとした項目"),
+    "tables.person.fields_none": ("No field named missing or wrong.", "不足・誤りとされた項目はありません。"),
+    "tables.person.requests": ("What receivers asked for", "受け手からの要望"),
+    "tables.person.quote": ("{receiver} ({id}): “{text}”", "{receiver}（{id}）: 「{text}」"),
+    "tables.person.best": ("Best handoff, and a peer's best of the same kind",
+                           "いちばん良かった引き継ぎと、同じ種別でほかの人のいちばん良い引き継ぎ"),
+    "tables.person.yours": ("Theirs: {id} {title} — quality {quality}, {outcome}, rated {rating}/5",
+                            "本人: {id} {title} — 品質 {quality}、{outcome}、評価 {rating}/5"),
+    "tables.person.yours_none": ("Theirs: none yet (an outcome rated 4/5 or better)",
+                                 "本人: まだありません（結果の評価が 4/5 以上のもの）"),
+    "tables.person.peer": ("A peer's, by {sender}: {id} {title} — quality {quality}, {outcome}, rated {rating}/5",
+                           "ほかの人（{sender}）: {id} {title} — 品質 {quality}、{outcome}、評価 {rating}/5"),
+    "tables.person.peer_none": ("A peer's: none of the same kind yet", "ほかの人: 同じ種別ではまだありません"),
+    "tables.person.questions": ("Ask this next time", "次回確認すること"),
+    "tables.person.missed": (" (named or left empty {count}×)", "（指摘・未記入 {count} 回）"),
+    "tables.person.as_receiver": ("As a receiver: {count} received", "受け手として: 受け取り {count} 件"),
+    "tables.person.owed": ("Still owed ({count})", "未対応（{count} 件）"),
+    "tables.person.owed_none": ("Owes nothing: every receipt and outcome is recorded.",
+                                "未対応はありません（受領・結果をすべて記録済み）。"),
 }

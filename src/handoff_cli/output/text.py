@@ -69,3 +69,12 @@ class TextRenderer(Renderer):
         out = tables.console(self.stream)
         for renderable in tables.report_renderables(report, warnings=warnings):
             out.print(renderable)
+
+    def person(self, sheet, *, table: str, warnings: bool = False) -> None:
+        """The 1on1 sheet, every section (`table` is for one-table formats); the command
+        writes the warnings on stderr."""
+        from handoff_cli.output import tables
+
+        out = tables.console(self.stream)
+        for renderable in tables.person_renderables(sheet, warnings=warnings):
+            out.print(renderable)
