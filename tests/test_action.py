@@ -203,7 +203,7 @@ def test_a_scheduled_report_fails_on_overdue_feedback(tmp_path, runner_path):
     assert _lines(reported.stderr)[-1] == f"1 handoff overdue: {GOOD}"
     text = summary.read_text(encoding="utf-8")
     assert "### Overdue feedback (as of 2026-11-30)" in text
-    assert f"| {GOOD} | Lead {GOOD} | Bob Receiver | 2026-11-20 (10d) | receipt | 2026-11-23 |" in text
+    assert f"| {GOOD} | Lead {GOOD} | Bob Receiver | 2026-11-20 (10d) | awaiting receipt | 2026-11-23 |" in text
     assert text.rstrip().endswith(f"1 handoff overdue: {GOOD}")
     on_time = run_action(workspace.path, runner_path, event={}, summary=tmp_path / "again.md", command="report",
                          args="--fail-on-overdue --as-of 2026-11-21")[-1]

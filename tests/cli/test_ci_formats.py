@@ -214,7 +214,7 @@ def test_fail_on_overdue_ends_with_how_many_and_which(repo, tmp_path):
     json.loads(result.stdout)  # stdout is still the report
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("### Overdue feedback (as of 2026-11-06)\n\n| id | title | receiver | handed over |")
-    assert "| 20261102-aaaaaa | Lead 20261102-aaaaaa | Bob Receiver | 2026-11-02 (4d) | receipt | 2026-11-03 |" in written
+    assert "| 20261102-aaaaaa | Lead 20261102-aaaaaa | Bob Receiver | 2026-11-02 (4d) | awaiting receipt | 2026-11-03 |" in written
     assert "20261110-cccccc" not in written  # not handed over yet, as of that day
     assert written.endswith("\n\n2 handoffs overdue: 20261102-aaaaaa, 20261104-bbbbbb\n\n")
 

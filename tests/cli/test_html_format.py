@@ -124,16 +124,24 @@ def test_the_demo_writes_its_web_report(tmp_path):
 
 
 def test_every_message_a_template_uses_is_in_the_catalog():
-    from importlib.resources import files
-
     from handoff_cli.i18n.catalog import CATALOG
 
-    used = set()
+    used, prefixes = _template_messages()
+    assert len(used) > 40
+    assert sorted(used - set(CATALOG)) == []
+    assert [prefix for prefix in prefixes if not any(key.startswith(prefix) for key in CATALOG)] == []
+
+
+def _template_messages() -> tuple[set[str], set[str]]:
+    """The message ids the templates name (`t("…")`, `m.legend("…")`, a column `m.col("…")` is
+    "report.column.…"), and the prefixes they complete at run time (`t("html.history." ~ …)`)."""
+    from importlib.resources import files
+
+    used, prefixes = set(), set()
     for template in (files("handoff_cli.output") / "templates").iterdir():
         if template.name.endswith(".j2"):
             text = template.read_text(encoding="utf-8")
-            used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", text))
-            used |= {prefix + name for prefix in re.findall(r"""\bt\(\s*["']([a-z0-9_.]+\.)["']\s*~""", text)
-                     for name in ("complete", "partial", "unavailable")}
-    assert len(used) > 40
-    assert sorted(name for name in used - set(CATALOG) if not name.endswith(".")) == []
+            used |= set(re.findall(r"""\b(?:t|legend)\(\s*["']([a-z0-9_.]+)["']\s*[,)]""", text))
+            used |= {"report.column." + name for name in re.findall(r"""\bcol\(\s*["']([a-z0-9_]+)["']""", text)}
+            prefixes |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+\.)["']\s*~""", text))
+    return used, prefixes

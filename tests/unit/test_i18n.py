@@ -84,9 +84,9 @@ def test_no_module_level_constant_holds_translated_text():
 
 def test_the_language_follows_the_environment_at_call_time(monkeypatch):
     monkeypatch.setenv("HANDOFF_LANG", "ja")
-    assert t("report.funnel.title") == "種別ごとのファネル"
+    assert t("report.section.funnel") == "種別ごとのファネル"
     monkeypatch.setenv("HANDOFF_LANG", "en")
-    assert t("report.funnel.title") == "Funnel by kind"
+    assert t("report.section.funnel") == "Funnel by kind"
     monkeypatch.delenv("HANDOFF_LANG")
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     assert t("error.prefix", message="x") == "エラー: x"

@@ -241,10 +241,10 @@ def test_a_screenshot_is_not_blank(browser, pages):
 
 def test_the_1on1_sheet(browser, pages):
     text = _open(browser, pages["person"])
-    for shown in ("1on1 sheet: 佐藤 花子", "As a sender", "As a receiver", "Handoffs (2)", "東和フーズ 品質記録の電子化",
-                  "Fields receivers named missing or wrong", "In the receivers' words",
+    for shown in ("1on1 sheet: 佐藤 花子", "As a sender", "As a receiver", "Their handoffs (2)", "東和フーズ 品質記録の電子化",
+                  "Fields receivers named missing or wrong", "What receivers asked for",
                   "次回は決裁者の同席を事前に打診してほしい", "Quality parts, weakest first", "Ask this next time",
-                  "Their best, beside a peer's best of the same kind", "hanako.sato@example.com"):
+                  "Their best, and a peer's best of the same kind", "hanako.sato@example.com"):
         assert shown in text, shown
     assert browser.find_elements(By.CSS_SELECTOR, "#trend-chart svg rect")
     _only_our_script(browser)
@@ -254,7 +254,7 @@ def test_the_1on1_sheet(browser, pages):
     assert qualities == sorted(qualities) and sorted(_column(browser, "handoffs", 1)) == sorted(titles)
     text = _open(browser, pages["person-ja"])
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja"
-    for shown in ("1on1 シート: 田中 一郎", "送り手として", "受け手として", "受け手からの要望", "次回に確かめること"):
+    for shown in ("1on1 シート: 田中 一郎", "送り手として", "受け手として", "受け手からの要望", "次回確かめること"):
         assert shown in text, shown
     for english in ("As a sender", "Handoffs", "None.", "quality"):
         assert english not in text, english

@@ -142,7 +142,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "{path}: {problem}。読み込みも書き込みもしていません"),
     "rule.control_char": ("contains control character U+{code:04X}; only tab and newline are allowed",
                           "制御文字 U+{code:04X} が含まれています。使えるのはタブと改行だけです"),
-    "rule.schema_kind_missing": ("kind '{kind}' has no usable schema", "種別 '{kind}' のスキーマが使えません"),
     # summaries and CLI lines
     "summary.ok": ("{files} checked, no findings", "{files}を検査しました。問題はありません"),
     "summary.findings": ("{files} checked, {count} in {bad}", "{files}を検査し、{bad}に {count}が見つかりました"),
@@ -209,7 +208,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "prompt.choices": ("choices", "選択肢"),
     "prompt.value_required": ("a value is required", "入力が必要です"),
     "prompt.invalid_choice": ("choose one of: {allowed}", "次から選んでください: {allowed}"),
-    "prompt.invalid_value": ("invalid value: {problem}", "値が不正です: {problem}"),
     "prompt.placeholder_optional": ("'{value}' is a placeholder, not content; write what you know, or press "
                                     "Enter to skip",
                                     "'{value}' は仮の値で中身がありません。分かっていることを書くか、Enterで省略してください"),
@@ -224,7 +222,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "例: 2026-12-01 14:00、2026/12/1 9:30（時差を書かなければ {zone}）"),
     "prompt.date_help": ("e.g. 2026-12-01 or 2026/12/1", "例: 2026-12-01、2026/12/1"),
     "prompt.local_zone": ("this computer's time zone, {offset}", "このコンピューターのタイムゾーン {offset}"),
-    "prompt.one_line": ("must be one line", "1行で書いてください"),
     "prompt.escape_sequence": ("contains the escape sequence of a key this prompt does not know ({shown}); "
                                "type the answer again",
                                "この入力欄が扱えないキーの制御文字列（{shown}）が含まれています。もう一度入力してください"),
@@ -282,77 +279,149 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.overdue.none": ("no handoff is overdue", "期限を過ぎた引き継ぎはありません"),
     "report.overdue.one": ("{count} handoff overdue: {ids}", "期限を過ぎた引き継ぎ {count} 件: {ids}"),
     "report.overdue.many": ("{count} handoffs overdue: {ids}", "期限を過ぎた引き継ぎ {count} 件: {ids}"),
-    # the job summary of GitHub Actions (output/markdown.py, output/github.py)
     # the report's sections, legends and words, shared by every format (output/)
     "report.empty": ("no handoffs yet — write one with `handoff new lead`, or try `handoff demo`",
                      "まだ引き継ぎがありません — `handoff new lead` で作成（お試しは `handoff demo`）"),
-    "report.pending.none": ("nothing is waiting for feedback", "フィードバック待ちはありません"),
-    "report.rework.title": ("Needs rework ({count})", "手直しが必要（{count} 件）"),
-    "report.rework.none": ("no handoff was sent back or taken on a condition",
-                           "差し戻し・条件付き受理の引き継ぎはありません"),
-    "report.best.none": ("no handoff has been rated 4 or 5 yet", "評価 4 以上の引き継ぎはまだありません"),
-    "legend.pending": ("Grouped by receiver, earliest due first. awaiting: the receipt (due the next business day) "
-                       "or the outcome; handed over: the date and the days since.",
-                       "受け手ごと、期限の早い順。待ち: 受領（翌営業日まで）または結果。"
-                       "引き渡し: 日付と経過日数。"),
-    "legend.rework": ("The receiver sent it back (rejected) or took it on a condition: the sender should act. "
-                      "note: the receiver's words; fields: what they named missing or wrong; age: days since.",
-                      "受け手が差し戻した、または条件付きで受けた引き継ぎです。送り手が対応します。"
-                      "メモ: 受け手の言葉。項目: 不足・誤りと指摘された項目。経過: その後の日数。"),
-    "legend.quality": ("quality: 0–100 (docs/scoring.md), averaged per {by} and pulled toward the mean when there "
-                       "are few; final: handoffs with an outcome; feedback: share with an outcome; accepted: share "
-                       "of receipts accepted or conditional.",
-                       "品質: 0〜100（docs/scoring.md）。{by}ごとの平均で、件数が少ないと全体平均に寄せます。"
-                       "確定: 結果がある件数。フィードバック率: 結果がある割合。受領率: 受理または条件付き受理の割合。"),
-    "legend.funnel": ("Each kind from handover to receipt (accepted, conditional, rejected) to outcomes.",
-                      "種別ごとに、引き渡し → 受領（受理・条件付き・差し戻し） → 結果 の流れ。"),
-    "legend.trend": ("By month of handover: mean quality, median days to the outcome, share with an outcome.",
-                     "引き渡した月ごと: 品質の平均、結果までの日数（中央値）、結果がある割合。"),
-    "legend.best": ("Rated 4 or 5 by the receiver and not lost: worth sharing as examples.",
-                    "受け手の評価が 4 以上で失注ではないもの。手本として共有できます。"),
-    "legend.person.handoffs": ("weakest: the quality parts under 70% of their points (docs/scoring.md).",
-                               "弱い点: 配点の 70% に届かなかった品質の要素（docs/scoring.md）。"),
-    "decision.accepted": ("accepted", "受理"),
-    "decision.conditional": ("conditional", "条件付き受理"),
-    "decision.rejected": ("rejected", "差し戻し"),
-    "rejection_reason.procedural": ("procedural: sent to the wrong person", "手続き: 渡す相手の誤り"),
-    "rejection_reason.clerical": ("clerical: incomplete or inaccurate", "記載: 不足・不正確"),
-    "rejection_reason.definitional": ("definitional: not this kind's bar", "定義: この種別の基準に未達"),
+    "words.list_sep": (", ", "、"),
+    "report.section.pending": ("Pending feedback ({count}, as of {date})", "フィードバック待ち（{count} 件、{date} 時点）"),
+    "report.section.rework": ("Needs rework ({count})", "手直しが必要（{count} 件）"),
+    "report.section.quality": ("Quality by {by}", "{by}別の品質"),
+    "report.section.funnel": ("Funnel by kind", "種別ごとのファネル"),
+    "report.section.trend": ("Trend by month of handover", "引き渡し月ごとの推移"),
+    "report.section.best": ("Best handoffs to share", "共有したい優れた引き継ぎ"),
+    "report.none": ("None.", "ありません。"),
+    "report.none.pending": ("Nothing is waiting for feedback as of {date}.", "{date} 時点でフィードバック待ちはありません。"),
+    "report.none.rework": ("No handoff was sent back or taken on a condition.", "差し戻し・条件付き受理の引き継ぎはありません。"),
+    "report.none.best": ("No handoff has been rated 4/5 or better yet.", "評価が 4/5 以上の引き継ぎはまだありません。"),
+    "report.legend.pending": (
+        "Grouped by receiver, most urgent first. feedback: awaiting receipt (due the next business day) or "
+        "awaiting outcome (taken, its result not yet recorded); handed over: the date and the days since; ⚠: "
+        "a safety issue.",
+        "受け手ごと、急ぐものから順に表示。フィードバック: 受領待ち（期限は翌営業日）または結果待ち（受領済みで、"
+        "結果がまだ記録されていない）。引き渡し日: 日付と経過日数。⚠: 安全上の問題。",
+    ),
+    "report.legend.rework": (
+        "Sent back (rejected) or taken on a condition, with no outcome yet: the sender should act. reason: "
+        "procedural (sent to the wrong person), clerical (incomplete or inaccurate) or definitional (not "
+        "this kind's bar); receiver's note: the note or the condition; fields named: what the receiver found "
+        "missing or wrong; since receipt: days since the receipt.",
+        "差し戻し、または条件付きで受理され、結果がまだない引き継ぎです（送り手の対応が必要）。理由: 差し戻しの理由。"
+        "受け手のコメント: 差し戻しの説明または受理の条件。指摘された項目: 受け手が不足・誤りとした項目。"
+        "受領から: 受領の記録からの日数。",
+    ),
+    "report.legend.quality": (
+        "n: handoffs; quality: mean score 0–100 (docs/scoring.md), small groups pulled toward the overall "
+        "mean; final: handoffs whose outcome is recorded (their score is final); feedback rate: their share; "
+        "receipt on time: received by the next business day; days to outcome: the median; acceptance: "
+        "accepted or conditional out of all receipt decisions; most often missing: fields receivers named "
+        "(times).",
+        "件数: 引き継ぎの数。品質: 0〜100 点の平均（docs/scoring.md。"
+        "件数が少ないと全体平均に寄せる）。確定: 結果が記録された件数（スコアが確定）。フィードバック率: その割合。"
+        "期限内の受領: 翌営業日までに受領された割合。結果までの日数: 中央値。受理率: "
+        "受領の判断のうち受理と条件付き受理の割合。よく不足する項目: 受け手が指摘した項目（回数）。",
+    ),
+    "report.legend.funnel": (
+        "Per kind: handed over → received (receipt recorded) → accepted, conditional (taken on a condition) "
+        "or rejected (sent back); acceptance: accepted and conditional out of those decisions; outcomes: the "
+        "results recorded; rejection reasons: why receivers sent it back.",
+        "種別ごと: 引き渡し数 → 受領数（受領を記録）→ 受理・条件付き受理・差し戻し。受理率: "
+        "その判断のうち受理と条件付き受理の割合。結果: 記録された結果の内訳。差し戻しの理由: "
+        "受け手が差し戻した理由。",
+    ),
+    "report.legend.trend": (
+        "By month of handover: handoffs, mean quality, median days from handover to outcome, and the share "
+        "with an outcome so far.",
+        "引き渡し月ごと: 件数、品質の平均、引き渡しから結果までの日数の中央値、結果が記録された割合。",
+    ),
+    "report.legend.best": (
+        "Rated 4/5 or better by the receiver, with an outcome that is not a loss; highest quality first: "
+        "examples worth sharing.",
+        "受け手の評価が 4/5 以上で、失注・中止ではない結果の引き継ぎです（品質の高い順）。"
+        "手本として共有しましょう。",
+    ),
     "unit.days.count": ("{days} d", "{days} 日"),
-    "report.column.group": ("who", "対象"),
+    # the report's column headers, the same words in every format
+    "report.by.sender": ("sender", "送り手"),
+    "report.by.receiver": ("receiver", "受け手"),
+    "report.by.team": ("team", "チーム"),
+    "report.by.pair": ("pair", "送り手と受け手の組"),
+    "report.by.kind": ("kind", "種別"),
     "report.column.sender": ("sender", "送り手"),
-    "report.column.accepted_only": ("accepted", "受理"),
-    "report.column.conditional": ("conditional", "条件付き"),
+    "report.column.conditional": ("conditional", "条件付き受理"),
     "report.column.decision": ("decision", "判断"),
-    "report.column.note": ("note", "メモ"),
-    "report.column.fields": ("fields", "項目"),
-    "report.column.age": ("age", "経過"),
-    "report.column.handed_over_date": ("handed over", "引き渡し日"),
-    "report.column.weakest": ("weakest", "弱い点"),
-    "report.column.state": ("state", "状態"),
+    "report.column.note": ("receiver's note", "受け手のコメント"),
+    "report.column.fields": ("fields named", "指摘された項目"),
+    "report.column.age": ("since receipt", "受領から"),
+    "report.column.weakest": ("weakest parts", "弱い要素"),
+    "report.column.state": ("feedback", "フィードバック"),
     "report.column.field": ("field", "項目"),
     "report.column.missing": ("missing", "不足"),
     "report.column.wrong": ("wrong", "誤り"),
     "report.column.which": ("whose", "誰の"),
-    # the 1on1 sheet's sections
-    "person.sent_nothing": ("handed nothing over in this period", "この期間に引き渡した引き継ぎはありません"),
-    "person.received_nothing": ("received nothing in this period", "この期間に受け取った引き継ぎはありません"),
-    "person.as_sender": ("As a sender: {count} handoffs, mean quality {quality}",
-                         "送り手として: {count} 件、品質の平均 {quality}"),
-    "person.as_receiver": ("As a receiver: {count} handoffs", "受け手として: {count} 件"),
-    "person.handoffs.title": ("Their handoffs", "引き渡した引き継ぎ"),
-    "person.fields.title": ("What receivers found missing or wrong", "受け手が不足・誤りと指摘した項目"),
-    "person.fields.none": ("receivers named no field missing or wrong", "不足・誤りを指摘された項目はありません"),
-    "person.requests.title": ("In the receivers' words", "受け手の言葉"),
-    "person.questions.title": ("Ask this next time", "次回、確かめること"),
-    "person.best.title": ("To learn from", "手本"),
-    "person.best.own": ("theirs", "本人"),
-    "person.best.peer": ("a peer's, same kind", "同じ種別の他の人"),
-    "person.owed.title": ("Still owed ({count})", "未返答（{count} 件）"),
-    "person.owed.none": ("owes no receipt or outcome", "返すべき受領・結果はありません"),
+    "report.column.reason": ("reason", "理由"),
+    "report.column.status": ("score", "スコア"),
+    "report.column.id": ("id", "ID"),
+    "report.column.title": ("title", "件名"),
+    "report.column.receiver": ("receiver", "受け手"),
+    "report.column.handed_over": ("handed over", "引き渡し日"),
+    "report.column.due": ("due", "期限"),
+    "report.column.n": ("n", "件数"),
+    "report.column.quality": ("quality", "品質"),
+    "report.column.final": ("final", "確定"),
+    "report.column.feedback": ("feedback rate", "フィードバック率"),
+    "report.column.receipt_on_time": ("receipt on time", "期限内の受領"),
+    "report.column.latency": ("days to outcome", "結果までの日数"),
+    "report.column.outcomes": ("outcomes", "結果"),
+    "report.column.most_often_missing": ("most often missing", "よく不足する項目"),
+    "report.column.kind": ("kind", "種別"),
+    "report.column.handed_over_count": ("handed over", "引き渡し数"),
+    "report.column.received": ("received", "受領数"),
+    "report.column.accepted": ("accepted", "受理"),
+    "report.column.rejected": ("rejected", "差し戻し"),
+    "report.column.acceptance": ("acceptance", "受理率"),
+    "report.column.rejection_reasons": ("rejection reasons", "差し戻しの理由"),
+    "report.column.month": ("month", "月"),
+    "report.column.from_to": ("from → to", "送り手 → 受け手"),
+    "report.column.outcome": ("outcome", "結果"),
+    "report.column.rating": ("rating", "評価"),
+    # the 1on1 sheet's sections and words, shared by every format (output/)
+    "person.as_sender": ("As a sender: {count} handed over, mean quality {quality}",
+                         "送り手として: 引き渡し {count} 件、品質の平均 {quality}"),
+    "person.as_receiver": ("As a receiver: {count} received", "受け手として: 受け取り {count} 件"),
+    "person.title": ("1on1 sheet: {name}", "1on1 シート: {name}"),
+    "person.section.sender": ("As a sender", "送り手として"),
+    "person.section.receiver": ("As a receiver", "受け手として"),
+    "person.section.handoffs": ("Their handoffs ({count})", "引き渡した引き継ぎ（{count} 件）"),
+    "person.section.fields": ("Fields receivers named missing or wrong", "受け手が不足・誤りと指摘した項目"),
+    "person.section.requests": ("What receivers asked for", "受け手からの要望"),
+    "person.section.best": ("Their best, and a peer's best of the same kind", "本人のベストと、同じ種別でのほかの人のベスト"),
+    "person.section.questions": ("Ask this next time", "次回確かめること"),
+    "person.section.owed": ("Feedback they still owe ({count})", "まだ返していないフィードバック（{count} 件）"),
+    "person.none.sent": ("Handed nothing over in this period.", "この期間に引き渡した引き継ぎはありません。"),
+    "person.none.received": ("Received nothing in this period.", "この期間に受け取った引き継ぎはありません。"),
+    "person.none.fields": ("No field was named missing or wrong.", "不足・誤りと指摘された項目はありません。"),
+    "person.none.peer": ("None of the same kind yet.", "同じ種別ではまだありません。"),
+    "person.none.owed": ("Owes nothing: every receipt and outcome is recorded.", "返していないフィードバックはありません（受領・結果をすべて記録済み）。"),
+    "person.legend.handoffs": (
+        "Newest first. quality: 0–100, provisional until the outcome is recorded; weakest parts: the parts "
+        "of the score under 70% of their points (docs/scoring.md).",
+        "新しい順。品質: 0〜100（結果が記録されるまでは暫定）。弱い要素: 配点の 70% "
+        "に届かなかったスコアの要素（docs/scoring.md）。",
+    ),
+    "person.legend.fields": (
+        "How often receivers named each field missing or wrong, in receipts and outcomes.",
+        "受領と結果の記録で、各項目が不足・誤りと指摘された回数です。",
+    ),
+    "person.legend.questions": (
+        "For the fields receivers named most often, or left empty most often.",
+        "受け手がよく指摘した項目、またはよく空欄だった項目についての問いです。",
+    ),
+    "person.questions.missed": (" (named or left empty {count}×)", "（指摘・空欄 {count} 回）"),
+    "person.best.own": ("Theirs", "本人"),
+    "person.best.peer": ("A peer's, same kind", "同じ種別のほかの人"),
+    # Markdown only: the job summary of GitHub Actions, headings (output/markdown.py, output/github.py)
     "markdown.report.heading": ("handoff report ({count} handoffs, as of {date})",
                                 "handoff report（引き継ぎ {count} 件、{date} 時点）"),
-    "markdown.person.heading": ("1on1 sheet: {person}", "1on1 シート: {person}"),
     "markdown.person.period": ("Handed over from {since} to {until}", "対象: {since} 〜 {until} に引き渡されたもの"),
     "markdown.more_rows": ("… and {count} more rows: `handoff report --format csv --table {table}` lists them all",
                            "… ほか {count} 行: すべては `handoff report --format csv --table {table}` で出力できます"),
@@ -936,43 +1005,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "show.source.git": ("git", "git の記録"),
     "show.source.uncommitted": ("uncommitted", "未コミット"),
     "show.source.file": ("file", "ファイルの記載"),
-    # handoff report (text tables)
-    "report.pending.title": ("Pending feedback ({count}, as of {date})", "フィードバック待ち（{count} 件、{date} 時点）"),
-    "report.quality.title": ("Quality by {by}", "{by}別の品質"),
-    "report.funnel.title": ("Funnel by kind", "種別ごとのファネル"),
-    "report.trend.title": ("Trend by month of handover", "引き渡し月ごとの推移"),
-    "report.best.title": ("Best handoffs to share", "共有したい優れた引き継ぎ"),
-    "report.by.sender": ("sender", "送り手"),
-    "report.by.receiver": ("receiver", "受け手"),
-    "report.by.team": ("team", "チーム"),
-    "report.by.pair": ("pair", "送り手と受け手の組"),
-    "report.by.kind": ("kind", "種別"),
-    "report.column.id": ("id", "ID"),
-    "report.column.title": ("title", "件名"),
-    "report.column.receiver": ("receiver", "受け手"),
-    "report.column.handed_over": ("handed over", "引き渡し"),
-    "report.column.awaiting": ("awaiting", "待ち"),
-    "report.column.due": ("due", "期限"),
-    "report.column.n": ("n", "件数"),
-    "report.column.quality": ("quality", "品質"),
-    "report.column.final": ("final", "確定"),
-    "report.column.feedback": ("feedback", "フィードバック率"),
-    "report.column.receipt_on_time": ("receipt on time", "期限内の受領"),
-    "report.column.median_latency": ("median latency", "所要日数（中央値）"),
-    "report.column.acceptance_rate": ("accepted", "受領率"),
-    "report.column.outcomes": ("outcomes", "結果"),
-    "report.column.most_often_missing": ("most often missing", "よく不足する項目"),
-    "report.column.kind": ("kind", "種別"),
-    "report.column.handed_over_count": ("handed over", "引き渡し数"),
-    "report.column.received": ("received", "受領数"),
-    "report.column.accepted": ("accepted", "受領+条件付き"),
-    "report.column.rejected": ("rejected", "差し戻し"),
-    "report.column.acceptance": ("acceptance", "受領率"),
-    "report.column.rejection_reasons": ("rejection reasons", "差し戻し理由"),
-    "report.column.month": ("month", "月"),
-    "report.column.from_to": ("from → to", "送り手 → 受け手"),
-    "report.column.outcome": ("outcome", "結果"),
-    "report.column.rating": ("rating", "評価"),
     "report.overdue": ("OVERDUE {due}", "期限超過 {due}"),
     "report.handed": ("{date} ({days}d)", "{date}（{days}日）"),
     "report.uncommitted": (" uncommitted", "（未コミット）"),
@@ -994,9 +1026,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.loss_reasons": ("Loss reasons:", "失注・中止の理由:"),
     "unit.hours": (" h", " 時間"),
     "unit.days": (" d", " 日"),
-    # web report (output/html.py)
+    # the web page only (output/html.py): KPIs, charts, sorting, the page's frame
     "html.title.report": ("Handoff report", "引き継ぎレポート"),
-    "html.title.person": ("1on1 sheet: {name}", "1on1 シート: {name}"),
     "html.subtitle": ("As of {date} · {count} handoffs · history: {history}",
                       "{date} 時点 · 引き継ぎ {count} 件 · 履歴: {history}"),
     "html.history.complete": ("complete", "完全"),
@@ -1010,73 +1041,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "html.kpi.outcome_on_time": ("outcomes on time", "期限内の結果"),
     "html.kpi.quality": ("mean quality", "平均品質"),
     "html.section.warnings": ("Warnings", "警告"),
-    "html.section.rework": ("Needs rework ({count})", "手直しが必要（{count} 件）"),
     "html.section.responsiveness": ("Responsiveness", "対応の速さ"),
     "html.section.scores": ("Quality of every handoff", "すべての引き継ぎの品質"),
-    "html.legend.pending": ("Waiting for the receiver's receipt or outcome, grouped by receiver, most urgent first. "
-                            "Overdue rows are red; ⚠ marks a safety issue; the days count from the handover.",
-                            "受け手の受領または結果の記録を待っている引き継ぎです。受け手ごとに、急ぐものから並べています。"
-                            "期限超過の行は赤、⚠ は安全上の問題、日数は引き渡しからの日数です。"),
-    "html.legend.rework": ("Rejected or accepted on a condition, with no outcome yet: the sender must act. "
-                           "Reason: why it was rejected; receiver's words: the note or the condition; fields: "
-                           "named missing or wrong; since: the receipt and the days since.",
-                           "差し戻し、または条件付きで受領され、結果がまだない引き継ぎです（送り手の対応が必要）。"
-                           "理由: 差し戻しの理由、受け手のことば: メモまたは条件、項目: 不足・誤りと指摘された項目、"
-                           "受領日: 受領の日付と経過日数。"),
-    "html.legend.quality": ("Count: handoffs; quality: mean score 0–100, pulled toward the overall mean when few; "
-                            "final: with an outcome; feedback: share with an outcome; receipt on time: received by "
-                            "the next business day; latency: median days to the outcome; accepted: accepted or "
-                            "conditional among receipts.",
-                            "件数: 引き継ぎの数、品質: 0〜100 の平均点（件数が少ないと全体の平均に寄せます）、"
-                            "確定: 結果のある件数、フィードバック率: 結果のある割合、期限内の受領: 翌営業日までの受領の割合、"
-                            "所要日数: 結果までの日数の中央値、受領率: 受領のうち受領・条件付きの割合。"),
-    "html.legend.funnel": ("Per kind: handed over, received, accepted + conditional, rejected, the share accepted, "
-                           "the outcomes, why receivers rejected, and the fields they named most often.",
-                           "種別ごとに、引き渡し数、受領数、受領+条件付き、差し戻し、受領率、結果の内訳、"
-                           "差し戻しの理由、よく不足する項目を示します。"),
-    "html.legend.trend": ("Per month of handover: the count, the mean quality, the median days to the outcome, "
-                          "and the share with an outcome so far.",
-                          "引き渡しの月ごとに、件数、平均品質、結果までの日数の中央値、結果が記録された割合を示します。"),
-    "html.legend.best": ("Rated 4 of 5 or better, with an outcome that is not a loss; best quality first: examples "
-                         "to share.",
-                         "5 段階で 4 以上の評価を受け、失注・中止でない結果の引き継ぎです（品質の高い順）。"
-                         "手本として共有しましょう。"),
     "html.legend.warnings": ("What to keep in mind when reading these figures.", "数字を読むときに注意すること。"),
     "html.more": ("{count} more — use `handoff report --format csv --table {table}`",
                   "ほか {count} 件 — 全件は `handoff report --format csv --table {table}` で出力できます"),
     "html.more.plain": ("{count} more not shown", "ほか {count} 件は省略しました"),
     "html.more.person": ("{count} more — use `handoff report --person \"{name}\" --format csv --table {table}`",
                          "ほか {count} 件 — 全件は `handoff report --person \"{name}\" --format csv --table {table}` で出力できます"),
-    "html.empty": ("None.", "ありません。"),
     "html.sortable": ("Click a column header to sort.", "列の見出しをクリックすると並べ替えられます。"),
-    "html.column.receiver": ("receiver", "受け手"),
-    "html.column.sender": ("sender", "送り手"),
-    "html.column.decision": ("decision", "判断"),
-    "html.column.reason": ("reason", "理由"),
-    "html.column.note": ("receiver's words", "受け手のことば"),
-    "html.column.fields": ("fields", "項目"),
-    "html.column.since": ("since", "受領日"),
-    "html.column.weakest": ("weakest parts", "弱い要素"),
-    "html.column.state": ("feedback", "フィードバック"),
     "html.column.named": ("missing / wrong", "不足 / 誤り"),
-    "html.column.field": ("field", "項目"),
-    "html.column.missing": ("missing", "不足"),
-    "html.column.wrong": ("wrong", "誤り"),
     "html.column.part": ("part", "要素"),
     "html.column.share": ("share of points", "得点率"),
-    "html.decision.rejected": ("rejected", "差し戻し"),
-    "html.decision.conditional": ("conditional", "条件付き"),
-    "html.decision.accepted": ("accepted", "受領"),
     "html.chart.trend": ("Quality and feedback rate by month", "月ごとの品質とフィードバック率"),
     "html.chart.trend.quality": ("mean quality (0–100)", "平均品質（0〜100）"),
     "html.chart.trend.feedback": ("feedback rate (%)", "フィードバック率（%）"),
     "html.chart.trend.point": ("{month}: {count} handoffs, quality {quality}, feedback {feedback}",
                                "{month}: 引き継ぎ {count} 件、品質 {quality}、フィードバック率 {feedback}"),
     "html.chart.funnel": ("From handover to outcome, by kind", "種別ごとの、引き渡しから結果まで"),
-    "html.chart.funnel.handed_over": ("handed over", "引き渡し"),
-    "html.chart.funnel.received": ("received", "受領"),
-    "html.chart.funnel.decided": ("decision", "判断"),
-    "html.chart.funnel.outcomes": ("outcomes", "結果"),
     "html.chart.latency": ("Time from handover to receipt", "引き渡しから受領までの時間"),
     "html.chart.latency.caption": ("{received} of {total} handoffs received; median {median}, p90 {p90}; "
                                    "on time (next business day) {on_time}",
@@ -1094,136 +1076,40 @@ CATALOG: dict[str, tuple[str, str]] = {
                                   "(provisional ones included); mean {mean}.",
                                   "各棒は品質が 10 点刻みのその範囲に入る引き継ぎの件数です（暫定を含む）。平均 {mean}。"),
     "html.chart.scores.bar": ("quality {low}–{high}: {count} handoffs", "品質 {low}〜{high}: 引き継ぎ {count} 件"),
-    "html.chart.person_trend": ("Quality by month", "月ごとの品質"),
     "html.chart.empty": ("No data for a chart yet.", "グラフにするデータはまだありません。"),
     "html.person.label.email": ("email", "メール"),
     "html.person.label.team": ("team", "チーム"),
     "html.person.label.period": ("period", "期間"),
     "html.person.period.all": ("all time", "全期間"),
     "html.person.period.range": ("{since} to {until}", "{since} 〜 {until}"),
-    "html.person.sender": ("As a sender", "送り手として"),
-    "html.person.sender.none": ("{name} handed nothing over in this period.",
-                                "この期間に {name} さんが引き渡した引き継ぎはありません。"),
-    "html.person.handoffs": ("Handoffs ({count})", "引き継ぎ（{count} 件）"),
-    "html.legend.person.handoffs": ("Newest first. Quality 0–100 (provisional until the outcome); weakest parts: "
-                                    "under 70% of their points; missing / wrong: the fields the receiver named.",
-                                    "新しい順。品質は 0〜100（結果が出るまでは暫定）、弱い要素: 得点率が 70% 未満の要素、"
-                                    "不足 / 誤り: 受け手が指摘した項目です。"),
     "html.person.weak_parts": ("Quality parts, weakest first", "品質の要素（弱い順）"),
     "html.legend.person.weak_parts": ("The mean share of each part's points over these handoffs.",
                                       "これらの引き継ぎでの、要素ごとの平均得点率です。"),
-    "html.person.fields": ("Fields receivers named missing or wrong", "受け手が不足・誤りと指摘した項目"),
-    "html.legend.person.fields": ("How often receivers named each field missing or wrong, in receipts and outcomes.",
-                                  "受領と結果の記録で、各項目が不足・誤りと指摘された回数です。"),
-    "html.person.requests": ("In the receivers' words", "受け手からの要望"),
-    "html.person.best": ("Their best, beside a peer's best of the same kind", "本人のベストと、同じ種別での他の人のベスト"),
-    "html.person.best.theirs": ("{name}'s best", "{name} さんのベスト"),
-    "html.person.best.peer": ("A peer's best", "他の人のベスト"),
-    "html.person.best.none": ("None yet.", "まだありません。"),
     "html.person.best.line": ("{id} · quality {quality} · {outcome} · rated {rating}/5 · {sender} → {receiver}",
                               "{id} · 品質 {quality} · {outcome} · 評価 {rating}/5 · {sender} → {receiver}"),
-    "html.person.questions": ("Ask this next time", "次回に確かめること"),
-    "html.legend.person.questions": ("For the fields receivers named most often, or left empty most often.",
-                                     "受け手がよく指摘した項目、またはよく空欄だった項目についての問いです。"),
-    "html.person.missed": ("named or left empty {count}×", "指摘・空欄 {count} 回"),
-    "html.person.receiver": ("As a receiver", "受け手として"),
-    "html.person.receiver.none": ("{name} received nothing in this period.",
-                                  "この期間に {name} さんが受け取った引き継ぎはありません。"),
     "html.person.received": ("{count} handoffs were handed to them.", "受け取った引き継ぎは {count} 件です。"),
-    "html.person.owed": ("What they still owe ({count})", "まだ返していないフィードバック（{count} 件）"),
     "html.legend.person.owed": ("Receipts and outcomes still to record, most urgent first; overdue rows are red.",
                                 "まだ記録していない受領と結果です（急ぐ順）。期限超過の行は赤で示します。"),
     "html.footer": ("Written by handoff {version}: one page, no network; a little script only sorts the tables.",
                     "handoff {version} が作成: 1 ページで完結し、通信はしません。スクリプトは表の並べ替えだけに使います。"),
     "demo.web_report": ("Web report: {path} (open it in a browser)", "ウェブ版のレポート: {path}（ブラウザーで開けます）"),
-    # terminal tables (output/tables.py)
-    "tables.list_sep": (", ", "、"),
-    "tables.days": ("{days} d", "{days} 日"),
+    # the terminal only (output/tables.py): `list`, `show`'s score, the sheet's prose lines
     "tables.empty.list": ("no handoffs to list — start one with `handoff new lead`",
                           "表示する引き継ぎがありません — `handoff new lead` で作成できます"),
-    "tables.empty.pending": ("Pending feedback: none (as of {date})", "フィードバック待ち: なし（{date} 時点）"),
-    "tables.empty.rework": ("Needs rework: none", "要手直し: なし"),
-    "tables.empty.best": ("Best handoffs to share: none yet (an outcome rated 4/5 or better)",
-                          "共有したい優れた引き継ぎ: まだありません（結果の評価が 4/5 以上のもの）"),
-    "tables.rework.title": ("Needs rework ({count}): sent back or taken on a condition",
-                            "要手直し（{count} 件）: 差し戻し・条件付き受理"),
-    "tables.column.state": ("state", "状態"),
-    "tables.column.sender": ("sender", "送り手"),
-    "tables.column.accepted": ("accepted", "受理"),
-    "tables.column.conditional": ("conditional", "条件付き"),
-    "tables.column.acceptance": ("acceptance", "受理率"),
-    "tables.column.latency": ("days to outcome", "結果までの日数"),
-    "tables.column.decision": ("decision", "判断"),
-    "tables.column.reason": ("reason", "理由"),
-    "tables.column.note": ("receiver's note", "受け手のコメント"),
-    "tables.column.fields": ("fields named", "指摘された項目"),
-    "tables.column.age": ("age", "経過"),
-    "tables.column.weakest": ("weakest parts", "弱い部分"),
-    "tables.column.field": ("field", "項目"),
-    "tables.column.missing": ("missing", "不足"),
-    "tables.column.wrong": ("wrong", "誤り"),
-    "tables.column.status": ("score", "スコア"),
-    "tables.legend.pending": (
-        "Grouped by receiver, most urgent first. awaiting receipt: the receiver has not yet confirmed taking it "
-        "(due the next business day); awaiting outcome: taken, its result not yet recorded.",
-        "受け手ごと、急ぐものから順に表示。受領待ち: 受け手がまだ受け取りを記録していない（期限は翌営業日）。"
-        "結果待ち: 受領済みで、結果がまだ記録されていない。"),
-    "tables.legend.rework": (
-        "rejected: sent back, the sender fixes it and hands it over again; conditional: taken on the receiver's "
-        "condition (the note). fields named: what the receiver found missing or wrong; age: days since the receipt.",
-        "差し戻し: 送り手が直して引き渡し直す。条件付き受理: 受け手の条件（コメント）つきで受け取った。"
-        "指摘された項目: 受け手が不足・誤りとした項目。経過: 受領の記録からの日数。"),
-    "tables.legend.quality": (
-        "n: handoffs; quality: mean score out of 100, small groups pulled toward the overall mean; final: handoffs "
-        "whose outcome is recorded (their score is final); feedback: their share; acceptance: accepted or "
-        "conditional out of all receipt decisions; most often missing: fields receivers named (times).",
-        "件数: 引き継ぎの数。品質: 100 点満点の平均（件数が少ないと全体平均に寄せる）。確定: 結果が記録された件数"
-        "（スコアが確定）。フィードバック率: その割合。受理率: 受領の判断のうち受理と条件付き受理の割合。"
-        "よく不足する項目: 受け手が指摘した項目（回数）。"),
-    "tables.legend.funnel": (
-        "handed over → received (receipt recorded) → accepted, conditional (taken on a condition) or rejected "
-        "(sent back); acceptance: accepted and conditional out of those decisions. Outcomes: results recorded.",
-        "引き渡し数 → 受領数（受領を記録）→ 受理・条件付き受理・差し戻し。受理率: その判断のうち受理と条件付き受理の"
-        "割合。結果: 記録された結果の内訳。"),
-    "tables.legend.trend": (
-        "By month of handover: handoffs, mean quality, median days from handover to outcome, share with an outcome.",
-        "引き渡し月ごと: 件数、品質の平均、引き渡しから結果までの日数の中央値、結果が記録された割合。"),
-    "tables.legend.best": (
-        "Outcome recorded and rated 4/5 or better, not a loss; highest quality first.",
-        "結果が記録され評価 4/5 以上、失注・中止ではないもの。品質の高い順。"),
     "tables.legend.score": (
         "Each part: the share of its points × its weight (docs/scoring.md). to sharpen: a text field and what it "
         "lacks, in the customer's terms: a date, a number or a role; quotes of their words; a sane length.",
         "各要素: 得点の割合 × 重み（docs/scoring.md）。改善点: 自由記述の項目と、足りない点"
         "（日付・数値・役職、顧客の言葉の引用、適度な長さ など）。"),
-    "tables.legend.sheet": (
-        "score: final once the outcome is recorded, provisional before; weakest parts: the parts of the score "
-        "under 70% of their points.",
-        "スコア: 結果が記録されると確定、それまでは暫定。弱い部分: 得点が 70% に届かないスコアの部分。"),
-    "tables.person.title": ("1on1 sheet: {name}{who}, as of {date}", "1on1 シート: {name}{who}、{date} 時点"),
     "tables.person.period": (", handed over {since} – {until}", "、引き渡し {since} 〜 {until}"),
-    "tables.person.sent_none": ("Handed nothing over in this period.", "この期間に引き渡した引き継ぎはありません。"),
-    "tables.person.received_none": ("Received nothing in this period.", "この期間に受け取った引き継ぎはありません。"),
-    "tables.person.as_sender": ("As a sender: {count} handed over, mean quality {quality}",
-                                "送り手として: 引き渡し {count} 件、品質の平均 {quality}"),
-    "tables.person.weak": ("Weakest parts on average: {parts}", "平均して弱い部分: {parts}"),
-    "tables.person.fields": ("Fields receivers named missing or wrong", "受け手が不足・誤りとした項目"),
-    "tables.person.fields_none": ("No field named missing or wrong.", "不足・誤りとされた項目はありません。"),
-    "tables.person.requests": ("What receivers asked for", "受け手からの要望"),
+    "tables.person.as_of": (", as of {date}", "、{date} 時点"),
+    "tables.person.weak": ("Weakest parts on average: {parts}", "平均して弱い要素: {parts}"),
     "tables.person.quote": ("{receiver} ({id}): “{text}”", "{receiver}（{id}）: 「{text}」"),
-    "tables.person.best": ("Best handoff, and a peer's best of the same kind",
-                           "いちばん良かった引き継ぎと、同じ種別でほかの人のいちばん良い引き継ぎ"),
     "tables.person.yours": ("Theirs: {id} {title} — quality {quality}, {outcome}, rated {rating}/5",
                             "本人: {id} {title} — 品質 {quality}、{outcome}、評価 {rating}/5"),
-    "tables.person.yours_none": ("Theirs: none yet (an outcome rated 4/5 or better)",
-                                 "本人: まだありません（結果の評価が 4/5 以上のもの）"),
-    "tables.person.peer": ("A peer's, by {sender}: {id} {title} — quality {quality}, {outcome}, rated {rating}/5",
-                           "ほかの人（{sender}）: {id} {title} — 品質 {quality}、{outcome}、評価 {rating}/5"),
-    "tables.person.peer_none": ("A peer's: none of the same kind yet", "ほかの人: 同じ種別ではまだありません"),
-    "tables.person.questions": ("Ask this next time", "次回確認すること"),
-    "tables.person.missed": (" (named or left empty {count}×)", "（指摘・未記入 {count} 回）"),
-    "tables.person.as_receiver": ("As a receiver: {count} received", "受け手として: 受け取り {count} 件"),
-    "tables.person.owed": ("Still owed ({count})", "未対応（{count} 件）"),
-    "tables.person.owed_none": ("Owes nothing: every receipt and outcome is recorded.",
-                                "未対応はありません（受領・結果をすべて記録済み）。"),
+    "tables.person.peer": (
+        "A peer's, same kind, by {sender}: {id} {title} — quality {quality}, {outcome}, rated {rating}/5",
+        "同じ種別のほかの人（{sender}）: {id} {title} — 品質 {quality}、"
+        "{outcome}、評価 {rating}/5",
+    ),
 }

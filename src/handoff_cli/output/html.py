@@ -31,13 +31,11 @@ from functools import lru_cache
 from importlib.resources import files
 
 from handoff_cli.i18n import language, t
-from handoff_cli.output import Renderer
+from handoff_cli.output import Renderer, words
 from handoff_cli.output.sanitize import sanitize
 
 ROWS_SHOWN = 200  # rows of a long table on the page; the rest are counted (CSV has them all)
 WARNINGS_SHOWN = 200
-PARTS = ("required", "recommended", "specificity", "actionability", "rating", "stability")  # "quality.part.<name>"
-GROUPINGS = ("sender", "receiver", "team", "pair", "kind")  # "report.by.<name>"
 LATENCY_BUCKETS = (("lt4h", 4), ("lt1d", 24), ("lt2d", 48), ("lt3d", 72), ("lt7d", 168), ("ge7d", math.inf))
 PALETTE = ("#6c5ce7", "#00a3a3", "#e17055", "#b8860b", "#8e44ad", "#2d8659", "#a0522d", "#5d6d7e")  # outcomes
 
@@ -64,8 +62,7 @@ def environment():
     env = Environment(loader=PackageLoader("handoff_cli.output", "templates"), autoescape=True,
                       undefined=StrictUndefined, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.globals.update(t=t, pct=pct, num=num, mix=mix, part=part_name, phase=phase, state=state_name,
-                       decision=decision_name)
+    env.globals.update(t=t, words=words)
     return env
 
 
@@ -81,37 +78,6 @@ def csp(script_text: str) -> str:
     digest = base64.b64encode(hashlib.sha256(script_text.encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'; "
             "base-uri 'none'; form-action 'none'")
-
-
-# ---------------------------------------------------------------- words and numbers
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def num(value: float | None, unit: str | None = None) -> str:
-    """`value` with i18n's "unit.<unit>" (hours, days) after it."""
-    return "–" if value is None else f"{value:g}" + (t(f"unit.{unit}") if unit else "")
-
-
-def mix(counts: dict) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "–"
-
-
-def part_name(name: str) -> str:
-    return t(f"quality.part.{name}") if name in PARTS else name
-
-
-def phase(name: str) -> str:
-    return t(f"phase.{name}") if name in ("receipt", "outcome") else name
-
-
-def state_name(name: str) -> str:
-    return t(f"state.{name}") if name in ("none", "received", "rejected", "done") else name
-
-
-def decision_name(name: str) -> str:
-    return t(f"html.decision.{name}") if name in ("accepted", "conditional", "rejected") else name
 
 
 def _version() -> str:
@@ -155,10 +121,10 @@ def trend_chart(rows: list, *, feedback: bool = True) -> dict | None:
         quality = row.quality or 0.0
         centre = left + step * i + step / 2
         h = plot_h * min(quality, 100) / 100
-        label = t("html.chart.trend.point", month=row.month, count=row.count, quality=num(row.quality),
-                  feedback=pct(row.feedback_rate))
+        label = t("html.chart.trend.point", month=row.month, count=row.count, quality=words.num(row.quality),
+                  feedback=words.pct(row.feedback_rate))
         bars.append(dict(x=_r(centre - bar / 2), y=_r(top + plot_h - h), w=_r(bar), h=_r(h), title=label,
-                         month=row.month if i % every == 0 else "", cx=_r(centre), value=num(row.quality)))
+                         month=row.month if i % every == 0 else "", cx=_r(centre), value=words.num(row.quality)))
         points.append(dict(x=_r(centre), y=_r(top + plot_h * (1 - (row.feedback_rate or 0))), title=label))
     grid = [dict(y=_r(top + plot_h * (1 - v / 100)), label=str(v)) for v in (0, 25, 50, 75, 100)]
     return dict(width=width, height=height, left=left, right=width - right, top=top, bottom=top + plot_h,
@@ -179,12 +145,13 @@ def funnel_chart(rows: list) -> dict | None:
     for row in rows:
         kind = dict(name=row.kind, y=y + 12, bars=[])
         y += 20
-        stages = [("handed_over", [(t("html.chart.funnel.handed_over"), row.handed_over, "#2f6fb0")]),
-                  ("received", [(t("html.chart.funnel.received"), row.received, "#4aa3b5")]),
-                  ("decided", [(decision_name("accepted"), row.accepted, "#3a9d6a"),
-                               (decision_name("conditional"), row.conditional, "#d08a1f"),
-                               (decision_name("rejected"), row.rejected, "#c2504a")]),
-                  ("outcomes", [(name, count, colours.setdefault(name, PALETTE[len(colours) % len(PALETTE)]))
+        stages = [("handed_over_count", [(t("report.column.handed_over_count"), row.handed_over, "#2f6fb0")]),
+                  ("received", [(t("report.column.received"), row.received, "#4aa3b5")]),
+                  ("decision", [(words.decision("accepted"), row.accepted, "#3a9d6a"),
+                                (words.decision("conditional"), row.conditional, "#d08a1f"),
+                                (words.decision("rejected"), row.rejected, "#c2504a")]),
+                  ("outcomes", [(words.outcome(name, row.kind), count,
+                                 colours.setdefault(words.outcome(name, row.kind), PALETTE[len(colours) % len(PALETTE)]))
                                 for name, count in row.outcomes.items()])]
         for stage, segments in stages:
             x = float(label_w)
@@ -194,13 +161,13 @@ def funnel_chart(rows: list) -> dict | None:
                     w = count * scale
                     parts.append(dict(x=_r(x), w=_r(max(w, 1.0)), colour=colour, title=f"{label}: {count}"))
                     x += w
-            kind["bars"].append(dict(label=t(f"html.chart.funnel.{stage}"), y=y, segments=parts,
+            kind["bars"].append(dict(label=t(f"report.column.{stage}"), y=y, segments=parts,
                                      total=sum(c for _, c, _ in segments), end=_r(x + 6)))
             y += bar_h + gap
         kinds.append(kind)
         y += 8
-    legend = [(decision_name("accepted"), "#3a9d6a"), (decision_name("conditional"), "#d08a1f"),
-              (decision_name("rejected"), "#c2504a")] + list(colours.items())
+    legend = [(words.decision("accepted"), "#3a9d6a"), (words.decision("conditional"), "#d08a1f"),
+              (words.decision("rejected"), "#c2504a")] + list(colours.items())
     return dict(width=width, height=y, label_w=label_w, bar_h=bar_h, kinds=kinds, legend=legend)
 
 
@@ -275,7 +242,7 @@ class HtmlRenderer(Renderer):
         """The whole report as one page (`table` is for one-table formats: not used here)."""
         records = report.score_records()
         r = report.responsiveness
-        by = t(f"report.by.{report.by}") if report.by in GROUPINGS else report.by
+        by = words.grouping(report.by)
         qualities = [rec.get("quality") or 0 for rec in records]
         self._page(
             "report.html.j2", report=report, by=by, r=r,

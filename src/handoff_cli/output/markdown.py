@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from handoff_cli.i18n import t
-from handoff_cli.output import Renderer
+from handoff_cli.output import Renderer, words
 from handoff_cli.output.sanitize import sanitize
 from handoff_cli.output.text import overdue_line, summary_line
 
@@ -40,27 +40,7 @@ def header(columns: Sequence[str], right: Sequence[int] = ()) -> list[str]:
     return [row(columns), "|" + "|".join("---:" if i in right else "---" for i in range(len(columns))) + "|"]
 
 
-def _phase(phase: str) -> str:
-    return t(f"phase.{phase}") if phase in ("receipt", "outcome") else phase
-
-
 ROWS_SHOWN = 100  # rows of one table in `--format markdown`; the rest are counted (a PR comment holds 64 KiB)
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def _num(value: float | None, unit: str | None = None) -> str:
-    return "–" if value is None else f"{value:g}" + (t(f"unit.{unit}") if unit else "")
-
-
-def _mix(counts: dict) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "–"
-
-
-def _list(items) -> str:
-    return ", ".join(items) or "–"
 
 
 def _handed(row) -> str:
@@ -76,6 +56,11 @@ def _title(row) -> str:
     return ("⚠ " if row.safety_issue else "") + row.title
 
 
+def columns(*names: str) -> list[str]:
+    """Column headers: i18n "report.column.<name>", the same words in every format."""
+    return [t(f"report.column.{name}") for name in names]
+
+
 def section(heading: str, columns: Sequence[str], rows: Sequence[Sequence[object]], *, empty: str,
             legend: str | None = None, right: Sequence[int] = (), csv_table: str | None = None) -> list[str]:
     """One report section: a heading, its table (at most ROWS_SHOWN rows, the rest counted)
@@ -83,7 +68,7 @@ def section(heading: str, columns: Sequence[str], rows: Sequence[Sequence[object
     lines = [f"### {text(heading)}", ""]
     if not rows:
         return lines + [text(empty), ""]
-    lines += header([t(f"report.column.{c}") for c in columns], right) + [row(r) for r in rows[:ROWS_SHOWN]]
+    lines += header(columns, right) + [row(r) for r in rows[:ROWS_SHOWN]]
     lines.append("")
     if len(rows) > ROWS_SHOWN:
         lines += [text(t("markdown.more_rows", count=len(rows) - ROWS_SHOWN, table=csv_table or "")), ""]
@@ -115,12 +100,11 @@ class MarkdownRenderer(Renderer):
     def overdue(self, report) -> None:
         """The handoffs whose receipt or outcome is overdue, most urgent first, and one line
         saying how many (output/text.py, `overdue_line`)."""
-        rows = [row((r.id, ("⚠ " if r.safety_issue else "") + r.title, r.receiver,
-                     t("report.handed", date=r.handed_over[:10], days=r.age_days), _phase(r.awaiting), r.due))
+        rows = [row((r.id, _title(r), r.receiver, _handed(r), words.awaiting(r.awaiting), r.due))
                 for r in report.pending if r.overdue]
         head = [f"### {text(t('markdown.overdue.heading', date=report.as_of[:10]))}", ""]
-        columns = [t(f"report.column.{name}") for name in ("id", "title", "receiver", "handed_over", "awaiting", "due")]
-        self._write(head, header(columns) if rows else [], rows, ([""] if rows else []) + [text(overdue_line(report))],
+        table_head = header(columns("id", "title", "receiver", "handed_over", "state", "due")) if rows else []
+        self._write(head, table_head, rows, ([""] if rows else []) + [text(overdue_line(report))],
                     "markdown.more_overdue")
 
     def report(self, report, *, table: str) -> None:
@@ -131,96 +115,91 @@ class MarkdownRenderer(Renderer):
         if not report.handoffs:
             self.stream.write("\n".join(lines + [text(t("report.empty"))]) + "\n")
             return
-        lines += section(t("report.pending.title", count=len(report.pending), date=report.as_of[:10]),
-                         ("receiver", "id", "title", "handed_over", "awaiting", "due"),
-                         [(r.receiver, r.id, _title(r), _handed(r), _phase(r.awaiting), _due(r))
-                          for r in report.pending], empty=t("report.pending.none"),
-                         legend=t("legend.pending"), csv_table="pending")
-        lines += section(t("report.rework.title", count=len(report.rework)),
-                         ("sender", "id", "title", "decision", "note", "fields", "age"),
-                         [(r.sender, r.id, _title(r), t(f"decision.{r.decision}")
-                           + (f" ({t(f'rejection_reason.{r.reason}')})" if r.reason else ""), r.note or "–",
-                           _list(r.fields), t("unit.days.count", days=r.age_days)) for r in report.rework],
-                         empty=t("report.rework.none"), legend=t("legend.rework"), csv_table="rework")
-        lines += [text(_responsiveness(report.responsiveness)), ""]
-        by = t(f"report.by.{report.by}")
-        lines += section(t("report.quality.title", by=by),
-                         ("group", "n", "quality", "final", "feedback", "receipt_on_time", "median_latency",
-                          "acceptance_rate", "outcomes", "most_often_missing"),
-                         [(r.group, r.count, _num(r.quality), r.final, _pct(r.feedback_rate),
-                           _pct(r.receipt_on_time_rate), _num(r.median_latency_days, "days"),
-                           _pct(r.acceptance_rate), _mix(r.outcomes), _list(r.top_missing)) for r in report.groups],
-                         empty="–", legend=t("legend.quality", by=by), right=range(1, 8), csv_table="quality")
-        lines += section(t("report.funnel.title"),
-                         ("kind", "handed_over_count", "received", "accepted_only", "conditional", "rejected",
-                          "acceptance", "outcomes", "rejection_reasons", "most_often_missing"),
+        date = report.as_of[:10]
+        lines += section(t("report.section.pending", count=len(report.pending), date=date),
+                         columns("receiver", "id", "title", "handed_over", "state", "due"),
+                         [(r.receiver, r.id, _title(r), _handed(r), words.awaiting(r.awaiting), _due(r))
+                          for r in report.pending], empty=t("report.none.pending", date=date),
+                         legend=t("report.legend.pending"), csv_table="pending")
+        lines += _rework(report.rework, with_sender=True)
+        lines += [text(words.responsiveness(report.responsiveness)), ""]
+        by = words.grouping(report.by)
+        lines += section(t("report.section.quality", by=by),
+                         [by] + columns("n", "quality", "final", "feedback", "receipt_on_time", "latency",
+                                        "acceptance", "outcomes", "most_often_missing"),
+                         [(r.group, r.count, words.num(r.quality), r.final, words.pct(r.feedback_rate),
+                           words.pct(r.receipt_on_time_rate), words.num(r.median_latency_days, "days"),
+                           words.pct(r.acceptance_rate), words.outcomes(r.outcomes),
+                           words.listing(r.top_missing)) for r in report.groups],
+                         empty=t("report.none"), legend=t("report.legend.quality"), right=range(1, 8),
+                         csv_table="quality")
+        lines += section(t("report.section.funnel"),
+                         columns("kind", "handed_over_count", "received", "accepted", "conditional", "rejected",
+                                 "acceptance", "outcomes", "rejection_reasons", "most_often_missing"),
                          [(r.kind, r.handed_over, r.received, r.accepted, r.conditional, r.rejected,
-                           _pct(r.acceptance_rate), _mix(r.outcomes), _mix(r.rejection_reasons),
-                           _list(r.top_missing)) for r in report.funnel],
-                         empty="–", legend=t("legend.funnel"), right=range(1, 7), csv_table="funnel")
+                           words.pct(r.acceptance_rate), words.outcomes(r.outcomes, r.kind),
+                           words.mix(r.rejection_reasons, words.reason), words.listing(r.top_missing))
+                          for r in report.funnel],
+                         empty=t("report.none"), legend=t("report.legend.funnel"), right=range(1, 7),
+                         csv_table="funnel")
         losses = [reason for r in report.funnel for reason in r.loss_reasons]
         if losses:
             lines += [f"**{text(t('report.loss_reasons'))}**", ""] + [f"- {text(x)}" for x in losses] + [""]
-        lines += section(t("report.trend.title"), ("month", "n", "quality", "median_latency", "feedback"),
-                         [(r.month, r.count, _num(r.quality), _num(r.median_latency_days, "days"),
-                           _pct(r.feedback_rate)) for r in report.trend],
-                         empty="–", legend=t("legend.trend"), right=range(1, 5), csv_table="trend")
-        lines += section(t("report.best.title"), ("id", "title", "from_to", "quality", "outcome", "rating"),
-                         [(r.id, r.title, f"{r.sender} → {r.receiver}", r.quality, r.outcome, f"{r.rating}/5")
-                          for r in report.best], empty=t("report.best.none"), legend=t("legend.best"),
-                         right=(3, 5), csv_table="best")
+        lines += _trend(report.trend)
+        lines += section(t("report.section.best"), columns("id", "title", "from_to", "quality", "outcome", "rating"),
+                         [(r.id, r.title, f"{r.sender} → {r.receiver}", r.quality, words.outcome(r.outcome),
+                           f"{r.rating}/5") for r in report.best], empty=t("report.none.best"),
+                         legend=t("report.legend.best"), right=(3, 5), csv_table="best")
         self.stream.write("\n".join(lines).rstrip("\n") + "\n")
 
     def person(self, sheet, *, table: str) -> None:
         """The 1on1 sheet: the person's side as a sender, then as a receiver."""
         who = sheet.name + (f" <{sheet.email}>" if sheet.email else "")
         period = t("markdown.person.period", since=sheet.since or "…", until=sheet.until or sheet.as_of[:10])
-        lines = [f"## {text(t('markdown.person.heading', person=who))}", "", text(period), ""]
+        lines = [f"## {text(t('person.title', name=who))}", "", text(period), ""]
         if sheet.warnings:
             lines += [f"> {text(t('report.warning', warning=w))}" for w in sheet.warnings] + [""]
         sender, receiver = sheet.sender, sheet.receiver
         if sender is None:
-            lines += [text(t("person.sent_nothing")), ""]
+            lines += [text(t("person.none.sent")), ""]
         else:
-            lines += [f"### {text(t('person.as_sender', count=len(sender.handoffs), quality=_num(sender.quality)))}",
+            lines += [f"### {text(t('person.as_sender', count=len(sender.handoffs), quality=words.num(sender.quality)))}",
                       ""]
-            lines += section(t("person.handoffs.title"),
-                             ("id", "title", "kind", "receiver", "handed_over_date", "quality", "weakest", "state",
-                              "rating"),
+            lines += section(t("person.section.handoffs", count=len(sender.handoffs)),
+                             columns("id", "title", "kind", "receiver", "handed_over", "quality", "weakest", "state",
+                                     "rating"),
                              [(h.id, h.title, h.kind, h.receiver, h.handed_over, h.quality,
-                               _list(t(f"quality.part.{p}") for p in h.weakest), t(f"state.{h.state}"),
+                               words.parts(h.weakest), words.state(h.state),
                                "–" if h.rating is None else f"{h.rating}/5") for h in sender.handoffs],
-                             empty="–", legend=t("legend.person.handoffs"), right=(5, 8), csv_table="handoffs")
-            lines += section(t("person.fields.title"), ("field", "missing", "wrong"),
+                             empty=t("report.none"), legend=t("person.legend.handoffs"), right=(5, 8),
+                             csv_table="handoffs")
+            lines += section(t("person.section.fields"), columns("field", "missing", "wrong"),
                              [(f"{n.title} ({n.field})", n.missing, n.wrong) for n in sender.fields],
-                             empty=t("person.fields.none"), right=(1, 2), csv_table="fields")
+                             empty=t("person.none.fields"), legend=t("person.legend.fields"), right=(1, 2),
+                             csv_table="fields")
             if sender.requests:
-                lines += [f"### {text(t('person.requests.title'))}", ""]
+                lines += [f"### {text(t('person.section.requests'))}", ""]
                 lines += [f"> {text(q.text)} — {text(q.receiver)}, {text(q.id)}\n" for q in sender.requests]
             if sender.questions:
-                lines += [f"### {text(t('person.questions.title'))}", ""]
-                lines += [f"{i}. {text(q.question)}" for i, q in enumerate(sender.questions, 1)] + [""]
-            lines += section(t("report.trend.title"), ("month", "n", "quality", "median_latency", "feedback"),
-                             [(r.month, r.count, _num(r.quality), _num(r.median_latency_days, "days"),
-                               _pct(r.feedback_rate)) for r in sender.trend], empty="–", right=range(1, 5))
+                lines += [f"### {text(t('person.section.questions'))}", ""]
+                lines += [f"{i}. {text(q.question + t('person.questions.missed', count=q.missed))}"
+                          for i, q in enumerate(sender.questions, 1)] + ["", f"_{text(t('person.legend.questions'))}_", ""]
+            lines += _trend(sender.trend)
             examples = [(t("person.best.own"), sender.best), (t("person.best.peer"), sender.peer_best)]
-            lines += section(t("person.best.title"), ("which", "id", "title", "from_to", "quality", "rating"),
+            lines += section(t("person.section.best"), columns("which", "id", "title", "from_to", "quality", "rating"),
                              [(label, b.id, b.title, f"{b.sender} → {b.receiver}", b.quality, f"{b.rating}/5")
-                              for label, b in examples if b], empty=t("report.best.none"), right=(4, 5))
-            lines += section(t("report.rework.title", count=len(sender.rework)),
-                             ("id", "title", "receiver", "decision", "note", "fields", "age"),
-                             [(r.id, r.title, r.receiver, t(f"decision.{r.decision}"), r.note or "–",
-                               _list(r.fields), t("unit.days.count", days=r.age_days)) for r in sender.rework],
-                             empty=t("report.rework.none"), csv_table="rework")
+                              for label, b in examples if b], empty=t("report.none.best"), right=(4, 5))
+            lines += _rework(sender.rework, with_sender=False)
         if receiver is None:
-            lines += [text(t("person.received_nothing")), ""]
+            lines += [text(t("person.none.received")), ""]
         else:
             lines += [f"### {text(t('person.as_receiver', count=receiver.received))}", "",
-                      text(_responsiveness(receiver.responsiveness)), ""]
-            lines += section(t("person.owed.title", count=len(receiver.owed)),
-                             ("id", "title", "handed_over", "awaiting", "due"),
-                             [(r.id, _title(r), _handed(r), _phase(r.awaiting), _due(r)) for r in receiver.owed],
-                             empty=t("person.owed.none"), csv_table="owed")
+                      text(words.responsiveness(receiver.responsiveness)), ""]
+            lines += section(t("person.section.owed", count=len(receiver.owed)),
+                             columns("id", "title", "handed_over", "state", "due"),
+                             [(r.id, _title(r), _handed(r), words.awaiting(r.awaiting), _due(r))
+                              for r in receiver.owed],
+                             empty=t("person.none.owed"), legend=t("report.legend.pending"), csv_table="owed")
         self.stream.write("\n".join(lines).rstrip("\n") + "\n")
 
     def _write(self, head: list[str], table_head: list[str], rows: list[str], tail: list[str], more: str) -> None:
@@ -248,9 +227,20 @@ class MarkdownRenderer(Renderer):
             self.stream.write(out)
 
 
-def _responsiveness(r) -> str:
-    return t("report.responsiveness", receipts=r.receipts, receipt_on_time=_pct(r.receipt_on_time_rate),
-             receipt_median=_num(r.receipt_median_hours, "hours"), receipt_p90=_num(r.receipt_p90_hours, "hours"),
-             outcomes=r.outcomes, outcome_on_time=_pct(r.outcome_on_time_rate),
-             outcome_median=_num(r.outcome_median_days, "days"), outcome_p90=_num(r.outcome_p90_days, "days"),
-             overdue=r.overdue)
+
+def _rework(rows, *, with_sender: bool) -> list[str]:
+    """The rework section: the report's (who must act: the sender) or a sheet's (theirs)."""
+    names = ("id", "title") + (("sender",) if with_sender else ()) + (
+        "receiver", "decision", "reason", "note", "fields", "age")
+    return section(t("report.section.rework", count=len(rows)), columns(*names),
+                   [(r.id, r.title) + ((r.sender,) if with_sender else ()) + (
+                       r.receiver, words.decision(r.decision), words.reason(r.reason) if r.reason else "–",
+                       r.note or "–", words.listing(r.fields), words.days(r.age_days)) for r in rows],
+                   empty=t("report.none.rework"), legend=t("report.legend.rework"), csv_table="rework")
+
+
+def _trend(rows) -> list[str]:
+    return section(t("report.section.trend"), columns("month", "n", "quality", "latency", "feedback"),
+                   [(r.month, r.count, words.num(r.quality), words.num(r.median_latency_days, "days"),
+                     words.pct(r.feedback_rate)) for r in rows],
+                   empty=t("report.none"), legend=t("report.legend.trend"), right=range(1, 5), csv_table="trend")

@@ -13,12 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from handoff_cli.documents.layout import display_path
-from handoff_cli.i18n import language, t
+from handoff_cli.i18n import t
+from handoff_cli.output import words
 from handoff_cli.output.layout import Column, FitTable, Paragraph, blank_repeats
 from handoff_cli.output.sanitize import sanitize, sanitize_block
 from handoff_cli.reporting.lists import HandoffView, ListRow
 from handoff_cli.reporting.report import Report
-from handoff_cli.rules.kinds import BUILTIN_KINDS, Kinds, builtin_schema
 
 
 def console(stream=None) -> Console:
@@ -44,12 +44,8 @@ LIST_COLUMNS = ("id", "kind", "title", "from", "to", "created", "feedback")  # h
 _STATE_STYLE = {"none": "yellow", "received": "cyan", "rejected": "red", "done": "green"}
 
 
-def state_label(state: str) -> str:
-    return t(f"state.{state}")
-
-
 def _state(state: str) -> Text:
-    return Text(state_label(state), style=_STATE_STYLE.get(state, ""))
+    return Text(words.state(state), style=_STATE_STYLE.get(state, ""))
 
 
 def _title(title: str, safety_issue: bool) -> Text:
@@ -105,7 +101,7 @@ def show_renderables(view: HandoffView) -> list:
                                 (t("show.label.from"), _person(h.sender)), (t("show.label.to"), _person(h.receiver)),
                                 (t("show.label.customer"), _value_text(h.customer)),
                                 (t("show.label.file"), display_path(h.path)),
-                                (t("show.label.feedback"), state_label(view.state))], lines=False)]
+                                (t("show.label.feedback"), words.state(view.state))], lines=False)]
     context_pairs = []
     for name, value in h.context.items():
         context_pairs.append((view.field_titles.get(name, name), value))
@@ -120,7 +116,7 @@ def show_renderables(view: HandoffView) -> list:
         out.append(Text("  " + t("feedback.none"), style="yellow"))
     else:
         for entry in view.feedback.entries:
-            head = f"{_phase(entry.phase)}  {entry.at}  {_person(entry.by)}"
+            head = f"{words.phase(entry.phase)}  {entry.at}  {_person(entry.by)}"
             pairs = [(k, _entry_value(k, v, h.kind)) for k, v in entry.data.items() if k not in ("phase", "at", "by")]
             out += [plain(head, style="bold"), _fields_table(pairs)]
     return out
@@ -131,85 +127,23 @@ def _entry_value(name: str, value: Any, kind: str) -> Any:
     Japanese (where the schema has one); any other value as it is."""
     if not isinstance(value, str) or name not in ("decision", "rejection_reason", "outcome"):
         return value
-    return _word(value, _outcome_labels(kind) if name == "outcome" else _feedback_labels(name))
-
-
-def _phase(phase: str) -> str:
-    """receipt / outcome in the user's language (anything else, from data, as it is)."""
-    return t(f"phase.{phase}") if phase in ("receipt", "outcome") else str(phase)
+    if name == "outcome":
+        return words.outcome(value, kind)
+    return words.decision(value) if name == "decision" else words.reason(value)
 
 
 # ---------------------------------------------------------------- report
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def _num(value: float | None, unit: str | None = None) -> str:
-    """`value` with i18n's "unit.<unit>" (hours, days) after it."""
-    return "–" if value is None else f"{value:g}" + (t(f"unit.{unit}") if unit else "")
-
-
-def _feedback_labels(name: str) -> dict:
-    """The Japanese labels (`x-handoff-enum-ja`) of the feedback schema's field `name`."""
-    found: dict = {}
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            spec = (node.get("properties") or {}).get(name)
-            if isinstance(spec, dict) and isinstance(spec.get("x-handoff-enum-ja"), dict):
-                found.update(spec["x-handoff-enum-ja"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(builtin_schema("feedback"))
-    return found
-
-
-def _outcome_labels(kind: str | None) -> dict:
-    """The Japanese labels of a built-in kind's outcomes (any built-in kind's when `kind` is
-    None); a custom kind's outcomes show as they are written."""
-    kinds = Kinds()
-    names = [kind] if kind else list(BUILTIN_KINDS)
-    found: dict = {}
-    for name in names:
-        if name in BUILTIN_KINDS:
-            for value, label in kinds.get(name).outcome_labels.items():
-                found.setdefault(value, label)
-    return found
-
-
-def _word(value, labels: dict) -> str:
-    """A machine value (outcome, decision, reason) as the person reads it: its Japanese label
-    in Japanese where the schema has one, else the value itself."""
-    if value is None:
-        return "–"
-    return str(labels.get(value, value)) if language() == "ja" else str(value)
-
-
-def _mix(counts: dict, labels: dict | None = None) -> str:
-    return t("tables.list_sep").join(f"{_word(k, labels or {})} {v}" for k, v in counts.items()) or "–"
-
 
 def _key(name: str) -> Column:
     return Column(t(f"report.column.{name}"), "key")
 
 
 def _value(name: str, priority: int = 0, *, right: bool = False) -> Column:
-    return Column(t(f"tables.column.{name}") if name in _NEW_COLUMNS else t(f"report.column.{name}"),
-                  "value", right, priority)
+    return Column(t(f"report.column.{name}"), "value", right, priority)
 
 
 def _text(name: str, priority: int = 0) -> Column:
-    return Column(t(f"tables.column.{name}") if name in _NEW_COLUMNS else t(f"report.column.{name}"),
-                  "text", priority=priority)
-
-
-_NEW_COLUMNS = ("state", "sender", "accepted", "conditional", "decision", "reason", "note", "fields", "age",
-                "acceptance", "latency", "weakest", "field", "missing", "wrong", "status")
+    return Column(t(f"report.column.{name}"), "text", priority=priority)
 
 
 def _section(title: str, rows: Sequence, empty: str, build) -> list:
@@ -228,32 +162,31 @@ def pending_table(rows: Sequence, title: str, legend: bool = True) -> FitTable:
                _value("handed_over", 3)]
     receivers = blank_repeats([row.receiver for row in rows])
     return FitTable(columns, [
-        (receiver, row.id, _title(row.title, row.safety_issue),
-         state_label("none" if row.awaiting == "receipt" else "received"), due(row),
+        (receiver, row.id, _title(row.title, row.safety_issue), words.awaiting(row.awaiting), due(row),
          t("report.handed", date=row.handed_over[:10], days=row.age_days)
          + (t("report.uncommitted") if row.uncommitted else ""))
-        for receiver, row in zip(receivers, rows)], title=title, legend=t("tables.legend.pending") if legend else None)
+        for receiver, row in zip(receivers, rows)], title=title, legend=t("report.legend.pending") if legend else None)
 
 
 def rework_table(rows: Sequence, title: str) -> FitTable:
     """Handoffs sent back or taken on a condition: who must act, and what the receiver said."""
-    decisions, reasons = _feedback_labels("decision"), _feedback_labels("rejection_reason")
-    columns = [_key("id"), Column(t("tables.column.sender"), "key"), _key("receiver"), _value("decision", 0),
+    columns = [_key("id"), _key("sender"), _key("receiver"), _value("decision", 0),
                _value("reason", 1), _value("age", 2, right=True), _text("title", 3), _value("fields", 4),
                _text("note", 5)]
     return FitTable(columns, [
         (row.id, row.sender, row.receiver,
-         plain(_word(row.decision, decisions), style="red" if row.decision == "rejected" else "yellow"),
-         _word(row.reason, reasons) if row.reason else "–", t("tables.days", days=row.age_days),
-         _title(row.title, row.safety_issue), ", ".join(row.fields) or "–", row.note or "–")
-        for row in rows], title=title, legend=t("tables.legend.rework"))
+         plain(words.decision(row.decision), style="red" if row.decision == "rejected" else "yellow"),
+         words.reason(row.reason) if row.reason else "–", words.days(row.age_days),
+         _title(row.title, row.safety_issue), words.listing(row.fields), row.note or "–")
+        for row in rows], title=title, legend=t("report.legend.rework"))
 
 
 def trend_table(rows: Sequence, title: str) -> FitTable:
-    columns = [Column(t("report.column.month"), "key"), _value("n", 0, right=True), _value("quality", 0, right=True),
+    columns = [_key("month"), _value("n", 0, right=True), _value("quality", 0, right=True),
                _value("latency", 1, right=True), _value("feedback", 2, right=True)]
-    return FitTable(columns, [(row.month, str(row.count), _num(row.quality), _num(row.median_latency_days, "days"),
-                               _pct(row.feedback_rate)) for row in rows], title=title, legend=t("tables.legend.trend"))
+    return FitTable(columns, [(row.month, str(row.count), words.num(row.quality),
+                               words.num(row.median_latency_days, "days"), words.pct(row.feedback_rate))
+                              for row in rows], title=title, legend=t("report.legend.trend"))
 
 
 def report_renderables(report: Report, warnings: bool = True) -> list:
@@ -264,72 +197,59 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
     if not report.handoffs:
         return out + [Text(t("report.empty"))]
     date = report.as_of[:10]
-    out += _section(t("report.pending.title", count=len(report.pending), date=date), report.pending,
-                    t("tables.empty.pending", date=date), lambda title: pending_table(report.pending, title))
-    out += _section(t("tables.rework.title", count=len(report.rework)), report.rework, t("tables.empty.rework"),
+    out += _section(t("report.section.pending", count=len(report.pending), date=date), report.pending,
+                    t("report.none.pending", date=date), lambda title: pending_table(report.pending, title))
+    out += _section(t("report.section.rework", count=len(report.rework)), report.rework, t("report.none.rework"),
                     lambda title: rework_table(report.rework, title))
-    out += [Paragraph(responsiveness_line(report.responsiveness)), Text("")]
-    by = t(f"report.by.{report.by}") if report.by in _GROUPINGS else report.by
-    outcomes = _outcome_labels(None)
+    out += [Paragraph(words.responsiveness(report.responsiveness)), Text("")]
+    by = words.grouping(report.by)
     groups = FitTable(
         [Column(by, "key"), _value("n", 0, right=True), _value("quality", 0, right=True),
          _value("final", 1, right=True), _value("feedback", 2, right=True), _value("receipt_on_time", 3, right=True),
          _value("latency", 4, right=True), _value("acceptance", 3, right=True), _value("outcomes", 6),
          _value("most_often_missing", 5)],
-        [(row.group, str(row.count), _num(row.quality), str(row.final), _pct(row.feedback_rate),
-          _pct(row.receipt_on_time_rate), _num(row.median_latency_days, "days"), _pct(row.acceptance_rate),
-          _mix(row.outcomes, outcomes), t("tables.list_sep").join(row.top_missing) or "–") for row in report.groups],
-        title=t("report.quality.title", by=by), legend=t("tables.legend.quality"))
+        [(row.group, str(row.count), words.num(row.quality), str(row.final), words.pct(row.feedback_rate),
+          words.pct(row.receipt_on_time_rate), words.num(row.median_latency_days, "days"),
+          words.pct(row.acceptance_rate), words.outcomes(row.outcomes), words.listing(row.top_missing))
+         for row in report.groups],
+        title=t("report.section.quality", by=by), legend=t("report.legend.quality"))
     out += [groups, Text("")]
-    reasons = _feedback_labels("rejection_reason")
     funnel = FitTable(
         [_key("kind"), _value("handed_over_count", 0, right=True), _value("received", 0, right=True),
          _value("accepted", 0, right=True), _value("conditional", 0, right=True), _value("rejected", 0, right=True),
          _value("acceptance", 1, right=True), _value("outcomes", 2), _value("rejection_reasons", 3),
          _value("most_often_missing", 4)],
         [(row.kind, str(row.handed_over), str(row.received), str(row.accepted), str(row.conditional),
-          str(row.rejected), _pct(row.acceptance_rate), _mix(row.outcomes, _outcome_labels(row.kind)),
-          _mix(row.rejection_reasons, reasons), t("tables.list_sep").join(row.top_missing) or "–")
+          str(row.rejected), words.pct(row.acceptance_rate),
+          words.outcomes(row.outcomes, row.kind),
+          words.mix(row.rejection_reasons, words.reason), words.listing(row.top_missing))
          for row in report.funnel],
-        title=t("report.funnel.title"), legend=t("tables.legend.funnel"))
+        title=t("report.section.funnel"), legend=t("report.legend.funnel"))
     out += [funnel]
     losses = [reason for row in report.funnel for reason in row.loss_reasons]
     if losses:
         out += [Text(t("report.loss_reasons"), style="bold")] + [plain("  • " + reason) for reason in losses]
     out.append(Text(""))
-    out += [trend_table(report.trend, t("report.trend.title")), Text("")]
-    out += _section(t("report.best.title"), report.best, t("tables.empty.best"),
+    out += [trend_table(report.trend, t("report.section.trend")), Text("")]
+    out += _section(t("report.section.best"), report.best, t("report.none.best"),
                     lambda title: best_table(report.best, title))
     return out[:-1]
 
 
 def best_table(rows: Sequence, title: str, legend: bool = True) -> FitTable:
-    outcomes = _outcome_labels(None)
     columns = [_key("id"), _key("from_to"), _value("quality", 0, right=True), _value("outcome", 1),
                _value("rating", 1, right=True), _text("title", 0)]
     return FitTable(columns, [(row.id, f"{row.sender} → {row.receiver}", str(row.quality),
-                               _word(row.outcome, outcomes), f"{row.rating}/5", row.title) for row in rows],
-                    title=title, legend=t("tables.legend.best") if legend else None)
+                               words.outcome(row.outcome), f"{row.rating}/5", row.title) for row in rows],
+                    title=title, legend=t("report.legend.best") if legend else None)
 
 
-def responsiveness_line(r) -> str:
-    return t("report.responsiveness", receipts=r.receipts, receipt_on_time=_pct(r.receipt_on_time_rate),
-             receipt_median=_num(r.receipt_median_hours, "hours"), receipt_p90=_num(r.receipt_p90_hours, "hours"),
-             outcomes=r.outcomes, outcome_on_time=_pct(r.outcome_on_time_rate),
-             outcome_median=_num(r.outcome_median_days, "days"), outcome_p90=_num(r.outcome_p90_days, "days"),
-             overdue=r.overdue)
-
-
-_GROUPINGS = ("sender", "receiver", "team", "pair", "kind")  # `--by`, worded as i18n "report.by.<name>"
-_PARTS = ("required", "recommended", "specificity", "actionability", "rating", "stability")  # "quality.part.<name>"
 _SOURCES = ("git", "uncommitted", "file")  # where the handover time came from: "show.source.<name>"
 
 
 def explanation_renderables(record: dict) -> list:
     """`show`'s "why N": the quality score part by part."""
-    status = record["status"]
-    out = [plain(t("show.quality", quality=record["quality"],
-                   status=t(f"quality.status.{status}") if status in ("final", "provisional") else status),
+    out = [plain(t("show.quality", quality=record["quality"], status=words.status(record["status"])),
                  style="bold underline")]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
@@ -337,7 +257,7 @@ def explanation_renderables(record: dict) -> list:
     table.add_column(overflow="fold")
     for name, part in record["parts"].items():
         value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
-        add_row(table, t(f"quality.part.{name}") if name in _PARTS else name, f"{value} × {part['weight']:g}",
+        add_row(table, words.part(name), f"{value} × {part['weight']:g}",
                 part["detail"])
     if record["penalty"]:
         add_row(table, t("show.penalty"), f"−{record['penalty']}", Text(t("show.penalty.reason")))
@@ -368,70 +288,65 @@ def person_renderables(sheet, warnings: bool = False) -> list:
     who = ", ".join(x for x in (sheet.email, sheet.team) if x)
     period = t("tables.person.period", since=sheet.since or "…", until=sheet.until or "…") \
         if sheet.since or sheet.until else ""
-    out.append(plain(t("tables.person.title", name=sheet.name, who=f" ({who})" if who else "",
-                       date=sheet.as_of[:10]) + period, style="bold"))
-    out += _sender_renderables(sheet.sender) if sheet.sender else [Text(""), Text(t("tables.person.sent_none"))]
+    out.append(plain(t("person.title", name=sheet.name + (f" ({who})" if who else ""))
+                     + t("tables.person.as_of", date=sheet.as_of[:10]) + period, style="bold"))
+    out += _sender_renderables(sheet.sender) if sheet.sender else [Text(""), Text(t("person.none.sent"))]
     side = sheet.receiver
     if side is None:
-        return out + [Text(""), Text(t("tables.person.received_none"))]
-    out += _heading(t("tables.person.as_receiver", count=side.received))
-    out.append(Paragraph(responsiveness_line(side.responsiveness)))
+        return out + [Text(""), Text(t("person.none.received"))]
+    out += _heading(t("person.as_receiver", count=side.received))
+    out.append(Paragraph(words.responsiveness(side.responsiveness)))
     out.append(Text(""))
     if side.owed:
-        out.append(pending_table(side.owed, t("tables.person.owed", count=len(side.owed))))
+        out.append(pending_table(side.owed, t("person.section.owed", count=len(side.owed))))
     else:
-        out.append(Text(t("tables.person.owed_none"), style="dim"))
+        out.append(Text(t("person.none.owed"), style="dim"))
     return out
 
 
-def _part(name: str) -> str:
-    return t(f"quality.part.{name}") if name in _PARTS else name
-
-
 def _sender_renderables(side) -> list:
-    out = _heading(t("tables.person.as_sender", count=len(side.handoffs), quality=_num(side.quality)))
-    outcomes_state = {"final": t("quality.status.final"), "provisional": t("quality.status.provisional")}
+    out = _heading(t("person.as_sender", count=len(side.handoffs), quality=words.num(side.quality)))
     columns = [_key("id"), _key("receiver"), _value("quality", 0, right=True), _value("status", 1),
                _value("state", 1), _value("rating", 2, right=True), _text("title", 3), _value("weakest", 4)]
     out.append(FitTable(columns, [
-        (h.id, h.receiver, str(h.quality), outcomes_state.get(h.status, h.status), _state(h.state),
-         "–" if h.rating is None else f"{h.rating}/5", h.title,
-         t("tables.list_sep").join(_part(p) for p in h.weakest) or "–") for h in side.handoffs],
-        legend=t("tables.legend.sheet")))
+        (h.id, h.receiver, str(h.quality), words.status(h.status), _state(h.state),
+         "–" if h.rating is None else f"{h.rating}/5", h.title, words.parts(h.weakest))
+        for h in side.handoffs], title=t("person.section.handoffs", count=len(side.handoffs)),
+        legend=t("person.legend.handoffs")))
     weak = [w for w in side.weak_parts if w.share < 1][:3]
     if weak:
-        out.append(Paragraph(t("tables.person.weak", parts=t("tables.list_sep").join(
-            f"{_part(w.part)} {w.share:.0%}" for w in weak))))
-    out += _heading(t("tables.person.fields"))
+        out.append(Paragraph(t("tables.person.weak", parts=words.listing(
+            f"{words.part(w.part)} {words.pct(w.share)}" for w in weak))))
+    out += _heading(t("person.section.fields"))
     if side.fields:
-        out.append(FitTable([Column(t("tables.column.field"), "key"), _value("missing", 0, right=True),
-                             _value("wrong", 0, right=True)],
+        out.append(FitTable([_key("field"), _value("missing", 0, right=True), _value("wrong", 0, right=True)],
                             [(f"{f.title} ({f.field})" if f.title != f.field else f.field, str(f.missing),
-                              str(f.wrong)) for f in side.fields]))
+                              str(f.wrong)) for f in side.fields], legend=t("person.legend.fields")))
     else:
-        out.append(Text(t("tables.person.fields_none"), style="dim"))
+        out.append(Text(t("person.none.fields"), style="dim"))
     if side.requests:
-        out += _heading(t("tables.person.requests"))
+        out += _heading(t("person.section.requests"))
         out += [Paragraph(plain("• " + t("tables.person.quote", text=q.text, receiver=q.receiver, id=q.id)), hang=2)
                 for q in side.requests]
     if side.trend:
-        out += [Text(""), trend_table(side.trend, t("report.trend.title"))]
-    out += _heading(t("tables.person.best"))
-    outcomes = _outcome_labels(None)
-    for label, best in (("tables.person.yours", side.best), ("tables.person.peer", side.peer_best)):
+        out += [Text(""), trend_table(side.trend, t("report.section.trend"))]
+    out += _heading(t("person.section.best"))
+    for own, line, best, none in (("person.best.own", "tables.person.yours", side.best, "report.none.best"),
+                                  ("person.best.peer", "tables.person.peer", side.peer_best, "person.none.peer")):
         if best is None:
-            out.append(Text(t(label + "_none"), style="dim"))
+            out.append(Text(f"{t(own)}: {t(none)}", style="dim"))
         else:
-            out.append(Paragraph(plain(t(label, id=best.id, title=best.title, sender=best.sender,
-                                         quality=best.quality, outcome=_word(best.outcome, outcomes),
+            out.append(Paragraph(plain(t(line, id=best.id, title=best.title, sender=best.sender,
+                                         quality=best.quality, outcome=words.outcome(best.outcome),
                                          rating=best.rating))))
     out.append(Text(""))
     if side.rework:
-        out.append(rework_table(side.rework, t("tables.rework.title", count=len(side.rework))))
+        out.append(rework_table(side.rework, t("report.section.rework", count=len(side.rework))))
     else:
-        out.append(Text(t("tables.empty.rework"), style="dim"))
+        out.append(Text(t("report.none.rework"), style="dim"))
     if side.questions:
-        out += _heading(t("tables.person.questions"))
-        out += [Paragraph(plain(f"{n}. {q.question}" + t("tables.person.missed", count=q.missed)), hang=3)
+        out += _heading(t("person.section.questions"))
+        out += [Paragraph(plain(f"{n}. {q.question}" + t("person.questions.missed", count=q.missed)), hang=3)
                 for n, q in enumerate(side.questions, 1)]
+        out.append(Paragraph(t("person.legend.questions"), style="dim"))
     return out
