@@ -169,7 +169,7 @@ def test_the_sheet_in_markdown_and_csv(team):
     markdown = run_cli(["report", "--person", "alice", "--format", "markdown", *AS_OF])
     assert markdown.exit_code == 0, markdown.output
     text = markdown.stdout
-    assert text.startswith("## 1on1 sheet: Alice Sender \\<alice@example.com\\>\n")
+    assert text.startswith("## 1on1 sheet: Alice Sender \\<alice@\u2060example.com\\>\n")  # no live mailto
     assert "> 予算の有無だけは確認してから渡してほしい — Bob Receiver, 20261102-aaaaaa" in text
     assert "### Ask this next time\n\n1. " in text
     handoffs = run_cli(["report", "--person", "alice", "--format", "csv", *AS_OF])
@@ -250,3 +250,83 @@ def test_the_installed_command_writes_a_sheet_for_excel(team):
                           cwd=team.path, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(b"\xef\xbb\xbfid,title,kind,receiver,") and H3.encode() in done.stdout
+
+
+# ---------------------------------------------------------------- found in review
+
+def test_a_receipt_that_names_a_field_wrong_counts_it_wrong(team):
+    team.write(_path(H4, True), feedback_document(H4, [
+        "  - phase: receipt\n    at: 2026-11-06T09:00:00+09:00\n    by:\n      name: Dan Receiver\n"
+        "      email: dan@example.com\n    decision: rejected\n    rejection_reason: clerical\n"
+        "    wrong_fields: [urgency]\n"]))
+    team.commit("rejected", author=DAN, date="2026-11-06T09:00:00+09:00")
+    fields = {f["field"]: (f["missing"], f["wrong"]) for f in _json(["--person", "alice"])["person"]["sender"]["fields"]}
+    assert fields["urgency"] == (0, 2)  # wrong in H1's outcome and in H4's receipt; never "missing"
+
+
+def test_rework_counts_from_the_receipt_that_sent_it_back(team):
+    team.write(_path(H2, True), feedback_document(H2, [_rejected("2026-11-03T15:00:00+09:00"),
+                                                      _conditional("2026-11-19T09:00:00+09:00")]))
+    team.commit("received again", author=BOB, date="2026-11-19T09:30:00+09:00")
+    (row,) = [r for r in _json([])["report"]["rework"] if r["id"] == H2]
+    assert (row["decision"], row["since"][:10], row["age_days"]) == ("conditional", "2026-11-19", 1)
+
+
+def test_the_sheet_says_the_same_quality_as_the_report(team):
+    groups = {g["group"]: g["quality"] for g in _json([])["report"]["groups"]}
+    assert _json(["--person", "alice"])["person"]["sender"]["quality"] == groups["Alice Sender"]
+
+
+def test_what_is_owed_and_to_rework_shows_whatever_the_period(team):
+    sheet = _json(["--person", "bob@", "--since", "2026-11-10"])["person"]
+    assert [r["id"] for r in sheet["receiver"]["owed"]] == [H3, H5]  # H3 was handed over before the period
+    sender = _json(["--person", "alice", "--since", "2026-11-10"])["person"]["sender"]
+    assert [h["id"] for h in sender["handoffs"]] == [H5] and [r["id"] for r in sender["rework"]] == [H2]
+
+
+def test_a_name_without_an_email_is_the_same_person(team):
+    team.write(_path("20261107-ffffff"), lead_document("20261107-ffffff", created="2026-11-07T09:00:00+09:00",
+                                                       sender=CAROL).replace("  email: bob@example.com\n", ""))
+    team.commit("no email", author=CAROL, date="2026-11-07T10:00:00+09:00")
+    sheet = _json(["--person", "Bob Receiver"])["person"]
+    assert sheet["email"] == "bob@example.com" and "20261107-ffffff" in [r["id"] for r in sheet["receiver"]["owed"]]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--person", "alice", "--by", "pair"], "--by regroups the whole report's quality table"),
+    (["--since", "2026-11-10", "--until", "2026-11-01"], "--since 2026-11-10 is after --until 2026-11-01"),
+])
+def test_more_options_that_would_mislead(team, args, message):
+    result = run_cli(["report", *args])
+    assert result.exit_code == 2 and result.stderr.startswith("error: " + message)
+
+
+def test_output_to_a_folder_or_through_a_link_is_refused_in_one_line(team, tmp_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    (tmp_path / "target.md").write_text("kept\n", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(tmp_path / "target.md")
+    for target, message in ((str(tmp_path), "a folder"), ("", "a folder"), (str(tmp_path / "afile" / "x.md"),
+                                                                             "cannot write it"),
+                            (str(tmp_path / "link.md"), "a symbolic link")):
+        result = run_cli(["report", "--format", "markdown", "-o", target])
+        assert result.exit_code == 2, (target, result.output)
+        assert result.stderr.startswith("error: -o ") and message in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+    assert (tmp_path / "target.md").read_text(encoding="utf-8") == "kept\n" and (tmp_path / "link.md").is_symlink()
+
+
+def test_a_private_file_stays_private_when_written_again(team):
+    private = team.path / "sato.md"
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    assert run_cli(["report", "--person", "alice", "--format", "markdown", "-o", str(private)]).exit_code == 0
+    assert private.stat().st_mode & 0o777 == 0o600 and "1on1" in private.read_text(encoding="utf-8")
+
+
+def test_markdown_makes_no_mention_reference_or_link_live(team):
+    team.write(_path(H2, True), feedback_document(H2, [_rejected("2026-11-03T15:00:00+09:00").replace(
+        "決裁者が空欄のままです", "'@everyone see #12 and GH-3 at https://evil.example or www.evil.example :tada:'")]))
+    team.commit("hostile note", author=BOB, date="2026-11-03T16:00:00+09:00")
+    text = run_cli(["report", "--format", "markdown", *AS_OF]).stdout
+    assert ("@\u2060everyone see #\u206012 and GH-\u20603 at https:\u2060//evil.example or www.\u2060evil.example "
+            ":\u2060tada:") in text

@@ -39,5 +39,5 @@ def demo_cli(
     out.print(Text(sanitize(t("demo.repository", path=folder))))  # a path is text, never markup
     out.print(Text(sanitize(t("demo.explore", path=folder))))
     page = folder / "report.html"  # the same report as a web page, for people who never open a terminal
-    write_output(page, lambda stream: renderer("html", "report", stream).report(result, table="pending"))
+    write_output(page, lambda stream: renderer("html", "report", stream).report(result, table="pending"), None)
     out.print(Text(sanitize(t("demo.web_report", path=page))))

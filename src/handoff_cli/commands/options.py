@@ -265,18 +265,45 @@ def shown(path: Path) -> str:
     return sanitize(display_path(path))
 
 
-def write_output(path: Path, render) -> None:
-    """Call `render(stream)` into memory, then write it to `path` atomically: a failed run
-    never leaves half a file, and an existing one is replaced whole."""
+def output_mode(path: Path) -> int | None:
+    """Check, before any work, that `-o PATH` can be written: not a folder, not a symbolic
+    link. Returns the permissions of the file it would replace (None: a new file), so a file
+    kept private (a 1on1 sheet) stays private."""
+    import os
+    import stat
+
+    from handoff_cli.errors import UserError
+    from handoff_cli.i18n import t
+
+    if not str(path) or path.is_dir():
+        raise UserError(t("output.is_folder", path=shown(path)))
+    if path.is_symlink():
+        raise UserError(t("output.is_link", path=shown(path)))
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UserError(t("output.unwritable", path=shown(path), reason=error.strerror or error)) from None
+
+
+def write_output(path: Path, render, mode: int | None) -> None:
+    """Call `render(stream)` into memory, then write it to `path` atomically (`mode`: from
+    `output_mode`): a failed run never leaves half a file, and an existing one is replaced whole."""
     import io
 
     from handoff_cli.documents.writing import write_bytes_atomic
+    from handoff_cli.errors import UserError
+    from handoff_cli.i18n import t
 
     buffer = io.BytesIO()
     stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
     render(stream)
     stream.flush()
-    write_bytes_atomic(path, buffer.getvalue())
+    try:
+        write_bytes_atomic(path, buffer.getvalue(), mode=mode)
+    except OSError as error:
+        raise UserError(t("output.unwritable", path=shown(path), reason=error.strerror or error)) from None
 
 
 def say(message: str) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from handoff_cli.commands.options import (KindFilter, as_of_option, date_option, format_choices, handled,
-                                          load_context, say, shown, survey, write_output)
+                                          load_context, output_mode, say, shown, survey, write_output)
 from handoff_cli.errors import UserError
 from handoff_cli.output import renderer
 
@@ -26,21 +26,9 @@ class GroupBy(str, Enum):
     kind = "kind"
 
 
-class ReportTable(str, Enum):
-    pending = "pending"
-    rework = "rework"
-    quality = "quality"
-    trend = "trend"
-    best = "best"
-    funnel = "funnel"
-    scores = "scores"
-    # the 1on1 sheet's tables (with --person)
-    handoffs = "handoffs"
-    fields = "fields"
-    owed = "owed"
-
-
-PERSON_TABLES = ("handoffs", "fields", "trend", "rework", "owed")  # --table with --person; the first is the default
+REPORT_TABLES = ("pending", "rework", "quality", "trend", "best", "funnel", "scores")  # the first is the default
+PERSON_TABLES = ("handoffs", "fields", "trend", "rework", "owed")  # with --person; the first is the default
+ReportTable = Enum("ReportTable", {name: name for name in dict.fromkeys(REPORT_TABLES + PERSON_TABLES)}, type=str)
 
 EPILOG = ("Examples:\n\n"
           "  handoff report\n\n"
@@ -53,7 +41,7 @@ EPILOG = ("Examples:\n\n"
 
 @handled
 def report_cli(
-    by: Annotated[GroupBy, typer.Option("--by", help="Group quality by sender, receiver, team, pair or kind.")] = GroupBy.sender,
+    by: Annotated[Optional[GroupBy], typer.Option("--by", help="Group quality by sender, receiver, team, pair or kind.")] = None,
     since: Annotated[Optional[str], typer.Option(help="Only handoffs handed over on or after this date.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only handoffs handed over on or before this date.")] = None,
     kind: KindFilter = None,
@@ -73,14 +61,19 @@ def report_cli(
     table_name = _table_choice(table, chosen_format, person)
     if bom and chosen_format != "csv":
         raise UserError(t("report.bom_needs_csv"))
+    mode = output_mode(output) if output is not None else None
     if person is not None and fail_on_overdue:
         raise UserError(t("report.person_and_overdue"))
+    if person is not None and by is not None:
+        raise UserError(t("report.person_and_by"))
     window = dict(since=date_option("--since", since), until=date_option("--until", until), kind=kind,
                   as_of=as_of_option(as_of))
+    if window["since"] and window["until"] and window["since"] > window["until"]:
+        raise UserError(t("report.since_after_until", since=since, until=until))
     if person is not None:
         result, files_with_findings = person_sheet(person, **window)
     else:
-        result, files_with_findings = report(by=by.value, **window)
+        result, files_with_findings = report(by=(by or GroupBy.sender).value, **window)
     if chosen_format == "table" or output is not None:
         for warning in result.warnings:
             say(t("report.warning", warning=warning))
@@ -97,7 +90,7 @@ def report_cli(
     if output is None:
         render(sys.stdout)
     else:
-        write_output(output, render)
+        write_output(output, render, mode)
         say(t("report.written", path=shown(output)))
     if files_with_findings:
         say(t("report.note_findings", count=files_with_findings))
@@ -112,12 +105,11 @@ def _table_choice(table, output_format: str, person: str | None) -> str:
     as is a table the report (or the 1on1 sheet) does not have."""
     from handoff_cli.i18n import t
 
+    allowed = PERSON_TABLES if person is not None else REPORT_TABLES
     if table is None:
-        return PERSON_TABLES[0] if person is not None else "pending"
+        return allowed[0]
     if output_format != "csv":
         raise UserError(t("report.table_needs_csv"))
-    allowed = PERSON_TABLES if person is not None else [m.value for m in ReportTable if m.value not in
-                                                          ("handoffs", "fields", "owed")]
     if table.value not in allowed:
         raise UserError(t("report.no_such_table", table=table.value, tables=", ".join(allowed)))
     return table.value
@@ -162,6 +154,7 @@ def person_sheet(query: str, *, since=None, until=None, kind: str | None = None,
     their findings."""
     from handoff_cli.commands.options import now
     from handoff_cli.reporting.person import build_sheet, find_person
+    from handoff_cli.scoring.weights import Weights
 
     config, kinds = load_context(start)
     if kind:
@@ -169,5 +162,6 @@ def person_sheet(query: str, *, since=None, until=None, kind: str | None = None,
     moment = as_of or now()
     gathered = survey(config, kinds, moment)
     sheet = build_sheet(gathered.assessments, find_person(gathered.assessments, query), gathered.history, kinds,
-                        as_of=moment, since=since, until=until, kind=kind)
+                        as_of=moment, shrinkage=Weights.from_config(config.scoring).shrinkage, since=since,
+                        until=until, kind=kind)
     return sheet, gathered.files_with_findings

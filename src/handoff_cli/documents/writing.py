@@ -84,14 +84,16 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), exclusive=exclusive)
 
 
-def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False) -> None:
-    """`write_atomic` for bytes, given whole or in pieces (written as they come)."""
+def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False,
+                       mode: int | None = None) -> None:
+    """`write_atomic` for bytes, given whole or in pieces (written as they come); `mode`:
+    the file's permission bits (default: what the umask allows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~current_umask())  # mkstemp makes 0600; honour the umask
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask() if mode is None else mode)  # mkstemp makes 0600
             if isinstance(data, bytes):
                 handle.write(data)
             else:

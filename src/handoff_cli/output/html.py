@@ -33,6 +33,7 @@ from importlib.resources import files
 from handoff_cli.i18n import language, t
 from handoff_cli.output import Renderer, words
 from handoff_cli.output.sanitize import sanitize
+from handoff_cli.reporting.report import most_urgent
 
 ROWS_SHOWN = 200  # rows of a long table on the page; the rest are counted (CSV has them all)
 WARNINGS_SHOWN = 200
@@ -90,16 +91,6 @@ def _version() -> str:
 
 
 # ---------------------------------------------------------------- long tables
-
-def most_urgent(rows: list, limit: int = ROWS_SHOWN) -> list:
-    """At most `limit` of the pending rows: the most urgent (safety issues, then overdue,
-    then the earliest due, the oldest), kept in the report's order (grouped by receiver)."""
-    if len(rows) <= limit:
-        return rows
-    chosen = {id(r) for r in sorted(rows, key=lambda r: (not r.safety_issue, not r.overdue, r.due, -r.age_days,
-                                                         r.id))[:limit]}
-    return [r for r in rows if id(r) in chosen]
-
 
 # ---------------------------------------------------------------- charts (geometry only; the template draws)
 
@@ -246,7 +237,7 @@ class HtmlRenderer(Renderer):
         qualities = [rec.get("quality") or 0 for rec in records]
         self._page(
             "report.html.j2", report=report, by=by, r=r,
-            pending=most_urgent(report.pending), rework=report.rework[:ROWS_SHOWN],
+            pending=most_urgent(report.pending, ROWS_SHOWN), rework=report.rework[:ROWS_SHOWN],
             groups=report.groups[:ROWS_SHOWN], best=report.best[:ROWS_SHOWN],
             warnings=report.warnings[:WARNINGS_SHOWN],
             overdue=sum(1 for row in report.pending if row.overdue),
@@ -262,7 +253,7 @@ class HtmlRenderer(Renderer):
             "person.html.j2", sheet=sheet, sender=sender, receiver=receiver,
             handoffs=sender.handoffs[:ROWS_SHOWN] if sender else [],
             rework=sender.rework[:ROWS_SHOWN] if sender else [],
-            owed=most_urgent(receiver.owed) if receiver else [],
+            owed=most_urgent(receiver.owed, ROWS_SHOWN) if receiver else [],
             trend_chart=trend_chart(sender.trend, feedback=True) if sender else None,
             warnings=sheet.warnings[:WARNINGS_SHOWN])
 

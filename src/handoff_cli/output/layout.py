@@ -189,17 +189,19 @@ class FitTable:
                 yield from self._pairs(console, row, extra, width)
 
     def _blocks(self, console: Console, width: int) -> Iterable[Text]:
-        """One record per block: the identifying cells on the first line, the rest below."""
+        """One record per block: the identifying cells on the first line (each after the first
+        labelled by its header, so two names never stand unexplained), the rest below."""
         keys = [i for i, c in enumerate(self.columns) if c.role == "key"]
         for row in self.rows:
             line = Text(style="bold")
-            for i in (k for k in keys if row[k].plain):  # each identifying cell whole, on one line
-                if line.plain and line.cell_len + 2 + row[i].cell_len > width:
+            for n, i in enumerate(k for k in keys if row[k].plain):  # each identifying cell whole, on one line
+                cell = row[i] if n == 0 else Text.assemble((self.columns[i].header + " ", "dim"), row[i])
+                if line.plain and line.cell_len + 2 + cell.cell_len > width:
                     yield line
                     line = Text(style="bold")
                 if line.plain:
                     line.append("  ")
-                line.append_text(row[i])
+                line.append_text(cell)
             yield from wrap(line, width)
             yield from self._pairs(console, row, [i for i in range(len(self.columns)) if i not in keys], width)
 

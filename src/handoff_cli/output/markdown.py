@@ -23,11 +23,18 @@ from handoff_cli.output.sanitize import sanitize
 from handoff_cli.output.text import overdue_line, summary_line
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]<>!|~&$]")
+# What GitHub turns into a notification or a link in plain text: @mentions, #123 / GH-123
+# references, :emoji: codes, and bare URLs (`https://`, `www.`). A WORD JOINER (U+2060,
+# invisible) after the sign keeps each one plain text that reads the same.
+_LIVE = re.compile(r"@|#(?=\d)|(?<=[Gg][Hh])-(?=\d)|:(?=[a-z0-9_+-]+:)|:(?=//)|(?<=[Ww]{3})\.")
+_JOINER = "\u2060"
 
 
 def text(value: object) -> str:
-    """`value` as Markdown text on one line, shown as written (see the module's note)."""
-    return _SPECIAL.sub(lambda found: "\\" + found.group(), sanitize(value))
+    """`value` as Markdown text on one line, shown as written (see the module's note): no
+    markup, and no mention, reference or link that GitHub would make live."""
+    escaped = _SPECIAL.sub(lambda found: "\\" + found.group(), sanitize(value))
+    return _LIVE.sub(lambda found: found.group() + _JOINER, escaped)
 
 
 def row(cells: Iterable[object]) -> str:

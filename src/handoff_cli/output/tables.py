@@ -18,6 +18,7 @@ from handoff_cli.output import words
 from handoff_cli.output.layout import Column, FitTable, Paragraph, blank_repeats
 from handoff_cli.output.sanitize import sanitize, sanitize_block
 from handoff_cli.reporting.lists import HandoffView, ListRow
+from handoff_cli.reporting.person import WEAK_BELOW
 from handoff_cli.reporting.report import Report
 
 
@@ -153,19 +154,20 @@ def _section(title: str, rows: Sequence, empty: str, build) -> list:
     return [build(title), Text("")]
 
 
-def pending_table(rows: Sequence, title: str, legend: bool = True) -> FitTable:
-    """Pending feedback, grouped by receiver (shown once per group), overdue marked."""
+def pending_table(rows: Sequence, title: str, legend: bool = True, receiver: bool = True) -> FitTable:
+    """Pending feedback, grouped by receiver (shown once per group), overdue marked;
+    `receiver=False` where every row is the same person's (the 1on1 sheet's "still owed")."""
     def due(row) -> Text:
         return plain(t("report.overdue", due=row.due), style="bold red") if row.overdue else plain(row.due)
 
-    columns = [_key("receiver"), _key("id"), _text("title", 2), _value("state", 1), _value("due", 0),
-               _value("handed_over", 3)]
-    receivers = blank_repeats([row.receiver for row in rows])
-    return FitTable(columns, [
-        (receiver, row.id, _title(row.title, row.safety_issue), words.awaiting(row.awaiting), due(row),
-         t("report.handed", date=row.handed_over[:10], days=row.age_days)
-         + (t("report.uncommitted") if row.uncommitted else ""))
-        for receiver, row in zip(receivers, rows)], title=title, legend=t("report.legend.pending") if legend else None)
+    columns = [_key("id"), _text("title", 2), _value("state", 1), _value("due", 0), _value("handed_over", 3)]
+    cells = [(row.id, _title(row.title, row.safety_issue), words.awaiting(row.awaiting), due(row),
+              t("report.handed", date=row.handed_over[:10], days=row.age_days)
+              + (t("report.uncommitted") if row.uncommitted else "")) for row in rows]
+    if receiver:
+        columns.insert(0, _key("receiver"))
+        cells = [(name, *rest) for name, rest in zip(blank_repeats([row.receiver for row in rows]), cells)]
+    return FitTable(columns, cells, title=title, legend=t("report.legend.pending") if legend else None)
 
 
 def rework_table(rows: Sequence, title: str) -> FitTable:
@@ -298,7 +300,7 @@ def person_renderables(sheet, warnings: bool = False) -> list:
     out.append(Paragraph(words.responsiveness(side.responsiveness)))
     out.append(Text(""))
     if side.owed:
-        out.append(pending_table(side.owed, t("person.section.owed", count=len(side.owed))))
+        out.append(pending_table(side.owed, t("person.section.owed", count=len(side.owed)), receiver=False))
     else:
         out.append(Text(t("person.none.owed"), style="dim"))
     return out
@@ -313,7 +315,7 @@ def _sender_renderables(side) -> list:
          "–" if h.rating is None else f"{h.rating}/5", h.title, words.parts(h.weakest))
         for h in side.handoffs], title=t("person.section.handoffs", count=len(side.handoffs)),
         legend=t("person.legend.handoffs")))
-    weak = [w for w in side.weak_parts if w.share < 1][:3]
+    weak = [w for w in side.weak_parts if w.share < WEAK_BELOW][:3]
     if weak:
         out.append(Paragraph(t("tables.person.weak", parts=words.listing(
             f"{words.part(w.part)} {words.pct(w.share)}" for w in weak))))

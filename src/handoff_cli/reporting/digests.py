@@ -81,7 +81,9 @@ class FeedbackDigest:
     # the receiver's words, for the rework table and the 1on1 sheet
     condition: str | None = None  # of a conditional latest receipt
     rejection_note: str | None = None  # of a rejected latest receipt
-    receipt_fields: tuple[str, ...] = ()  # fields the latest receipt names as missing or wrong
+    receipt_missing: tuple[str, ...] = ()  # fields the latest receipt names as missing
+    receipt_wrong: tuple[str, ...] = ()  # fields the latest receipt names as wrong
+    latest_receipt_at: str | None = None  # the latest receipt entry's typed time
     wrong_fields: tuple[str, ...] = ()  # of the newest outcome
     missing_note: str | None = None  # the newest outcome's `missing` text
     request: str | None = None  # the newest outcome's `request` text
@@ -103,7 +105,9 @@ class FeedbackDigest:
             tuple(_shared(entry.by) for entry in feedback.entries),
             _text(receipt.get("condition")) if receipt else None,
             _text(receipt.get("rejection_note")) if receipt else None,
-            _names(receipt.get("missing_fields")) + _names(receipt.get("wrong_fields")) if receipt else (),
+            _names(receipt.get("missing_fields")) if receipt else (),
+            _names(receipt.get("wrong_fields")) if receipt else (),
+            receipt.at if receipt else None,
             _names(outcome.get("wrong_fields")) if outcome else (),
             _text(outcome.get("missing")) if outcome else None,
             _text(outcome.get("request")) if outcome else None)
@@ -122,18 +126,25 @@ class FeedbackDigest:
             return "rejected"
         return "received" if self.receipt else "none"
 
+    @property
+    def receipt_fields(self) -> tuple[str, ...]:
+        """The fields the latest receipt names as missing or wrong."""
+        return self.receipt_missing + tuple(f for f in self.receipt_wrong if f not in self.receipt_missing)
+
     def record(self) -> tuple:
         return (self.handoff_id, self.received_at, self.outcome_at, self.receipt, self.decision,
                 self.rejection_reason, self.outcome, self.rating, self.missing_fields, self.reason,
                 tuple(person_record(p) for p in self.authors), self.condition, self.rejection_note,
-                self.receipt_fields, self.wrong_fields, self.missing_note, self.request)
+                self.receipt_missing, self.receipt_wrong, self.latest_receipt_at, self.wrong_fields,
+                self.missing_note, self.request)
 
     @classmethod
     def from_record(cls, record: tuple) -> "FeedbackDigest":
-        (*head, missing, reason, authors, condition, rejection_note, receipt_fields, wrong, missing_note,
-         request) = record
+        (*head, missing, reason, authors, condition, rejection_note, receipt_missing, receipt_wrong, latest_receipt_at,
+         wrong, missing_note, request) = record
         return cls(*head, tuple(missing), reason, tuple(person_from_record(p) for p in authors), condition,
-                   rejection_note, tuple(receipt_fields), tuple(wrong), missing_note, request)
+                   rejection_note, tuple(receipt_missing), tuple(receipt_wrong), latest_receipt_at, tuple(wrong),
+                   missing_note, request)
 
 
 def _text(value) -> str | None:

@@ -34,6 +34,7 @@ from handoff_cli.reporting.report import (
     trend_rows,
 )
 from handoff_cli.rules.kinds import Kinds
+from handoff_cli.scoring.leniency import shrunk_mean
 
 QUESTIONS = 3  # "ask this next time" questions on a sheet
 WEAK_BELOW = 0.7  # a quality part under this share of its points is one of the handoff's weak parts
@@ -46,9 +47,7 @@ class PersonNotFound(UserError):
 
 
 class AmbiguousPerson(UserError):
-    def __init__(self, message: str, candidates: list[str], hint: str | None = None):
-        super().__init__(message, hint)
-        self.candidates = candidates
+    pass
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,13 @@ def people(assessments: list[Assessment]) -> list[Person]:
     for a in assessments:
         for person in (a.sender, a.receiver):
             found.setdefault(person.key, person)
-    return sorted(found.values(), key=lambda p: (p.name, p.email or ""))
+    named: dict[str, list[Person]] = {}
+    for person in found.values():
+        if person.email:
+            named.setdefault(person.name.strip(), []).append(person)
+    # a document without the email names the same person as the one emailed person of that name
+    merged = [p for p in found.values() if p.email or len(named.get(p.name.strip(), [])) != 1]
+    return sorted(merged, key=lambda p: (p.name, p.email or ""))
 
 
 def _label(person: Person) -> str:
@@ -179,7 +184,7 @@ def find_person(assessments: list[Assessment], query: str) -> Person:
             return found[0]
         if found:
             labels = [_label(p) for p in found]
-            raise AmbiguousPerson(t("person.ambiguous", query=query, count=len(found)), labels,
+            raise AmbiguousPerson(t("person.ambiguous", query=query, count=len(found)),
                                   hint=t("person.candidates", people="; ".join(labels[:8])))
     names = "; ".join(_label(p) for p in everyone[:8]) + ("; …" if len(everyone) > 8 else "")
     raise PersonNotFound(t("person.not_found", query=query),
@@ -230,7 +235,7 @@ def _questions(kinds: Kinds, kind_names: list[str], named: Counter, unfilled: Co
 
 
 def _sender_side(mine: list[Assessment], everyone: list[Assessment], person: Person, kinds: Kinds,
-                 as_of: datetime) -> SenderSide:
+                 as_of: datetime, prior: float, shrinkage: float) -> SenderSide:
     records = {a.id: a.score_record() for a in mine}
     handoffs = []
     for a in sorted(mine, key=lambda a: (a.handed_at, a.id), reverse=True):
@@ -249,9 +254,10 @@ def _sender_side(mine: list[Assessment], everyone: list[Assessment], person: Per
         if feedback is None:
             continue
         missing.update(feedback.missing_fields if a.final else ())
-        missing.update(feedback.receipt_fields)
+        missing.update(f for f in feedback.receipt_missing if not (a.final and f in feedback.missing_fields))
         wrong.update(feedback.wrong_fields if a.final else ())
-        for text in (feedback.request, feedback.condition, feedback.rejection_note):
+        wrong.update(f for f in feedback.receipt_wrong if not (a.final and f in feedback.wrong_fields))
+        for text in (feedback.request, feedback.missing_note, feedback.condition, feedback.rejection_note):
             if text:
                 quotes.append(Quote(a.id, a.receiver.name, text))
     kind_names = [k for k, _ in Counter(a.kind for a in mine).most_common()]
@@ -262,28 +268,37 @@ def _sender_side(mine: list[Assessment], everyone: list[Assessment], person: Per
     peer_kind = next(a.kind for a in mine if a.id == best.id) if best else kind_names[0]
     peers = [a for a in everyone if a.kind == peer_kind and not a.sender.is_same(person)]
     return SenderSide(
-        handoffs=handoffs, quality=round(statistics.fmean(a.quality for a in mine), 1),
+        handoffs=handoffs, quality=_rounded(shrunk_mean([a.quality for a in mine], prior, shrinkage)),
         weak_parts=_weak_parts(list(records.values())), fields=notes,
         requests=sorted(quotes, key=lambda q: q.id, reverse=True)[:QUOTES_SHOWN], trend=trend_rows(mine), best=best,
         peer_best=next(iter(best_rows(peers, kinds, limit=1)), None),
-        rework=rework_rows(mine, as_of),
+        rework=rework_rows([a for a in everyone if a.sender.is_same(person)], as_of),
         questions=_questions(kinds, kind_names, named, Counter(f for a in mine for f in a.unfilled)))
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def build_sheet(assessments: list[Assessment], person: Person, history: HistoryState, kinds: Kinds, *, as_of: datetime,
-                since: date | None = None, until: date | None = None, kind: str | None = None) -> PersonSheet:
-    """`person`'s sheet over the handoffs handed over in [since, until] (of `kind`); a peer's
-    best handoff may come from any time."""
+                shrinkage: float, since: date | None = None, until: date | None = None,
+                kind: str | None = None) -> PersonSheet:
+    """`person`'s sheet over the handoffs handed over in [since, until] (of `kind`). What they
+    must still rework or still owe is listed whenever it was handed over, and a peer's best
+    handoff may come from any time. The sender's quality is pulled toward the period's mean
+    as the report's quality table does (scoring.leniency.shrunk_mean), so both say the same."""
     chosen = [a for a in assessments
               if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
               and (kind is None or a.kind == kind)]
     sent = [a for a in chosen if a.sender.is_same(person)]
     received = [a for a in chosen if a.receiver.is_same(person)]
     everyone = [a for a in assessments if kind is None or a.kind == kind]
+    prior = statistics.fmean(a.quality for a in chosen) if chosen else 0.0
     return PersonSheet(
         as_of=as_of.isoformat(), name=person.name, email=person.email, team=person.team,
         since=since.isoformat() if since else None, until=until.isoformat() if until else None,
-        sender=_sender_side(sent, everyone, person, kinds, as_of) if sent else None,
-        receiver=ReceiverSide(len(received), responsiveness(received, as_of), pending_rows(received, as_of))
+        sender=_sender_side(sent, everyone, person, kinds, as_of, prior, shrinkage) if sent else None,
+        receiver=ReceiverSide(len(received), responsiveness(received, as_of),
+                              pending_rows([a for a in everyone if a.receiver.is_same(person)], as_of))
         if received else None,
         warnings=history_warnings(history), history=history_state(history))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from handoff_cli.history.timelines import HistoryState
 from handoff_cli.i18n import t
 from handoff_cli.reporting.join import Assessment
+from handoff_cli.rules.formats import parse_datetime
 from handoff_cli.rules.kinds import Kinds
 from handoff_cli.scoring.leniency import shrunk_mean
 from handoff_cli.scoring.responsiveness import percentile
@@ -264,12 +265,38 @@ def pending_rows(assessments: list[Assessment], as_of: datetime) -> list[Pending
             a.id, a.title, a.kind, a.receiver.name, a.handed_at.isoformat(),
             max(0, (as_of.date() - a.handed_at.date()).days), a.awaiting, due.isoformat(), a.overdue(as_of),
             a.safety_issue, a.handed_source == "uncommitted"))
-    rows.sort(key=lambda r: (not r.safety_issue, r.due, -r.age_days, r.id))
+    rows.sort(key=urgency)
     first: dict[str, int] = {}
     for index, row in enumerate(rows):
         first.setdefault(row.receiver, index)
     rows.sort(key=lambda r: first[r.receiver])  # stable: each receiver's rows keep their order
     return rows
+
+
+def _latest_receipt_time(a: Assessment) -> datetime:
+    """When the receipt that decided the rework was recorded: git's time for the first
+    receipt; a later one (a handoff rejected, reworked and received again) by its typed time."""
+    feedback = a.feedback
+    if feedback and feedback.latest_receipt_at and feedback.latest_receipt_at != feedback.received_at:
+        typed = parse_datetime(feedback.latest_receipt_at)
+        if typed is not None:
+            return typed
+    return a.received_at or a.handed_at
+
+
+def urgency(row: PendingRow) -> tuple:
+    """How urgent a pending row is, most urgent first: a safety issue, then an overdue one,
+    then the earliest due date, then the oldest."""
+    return (not row.safety_issue, not row.overdue, row.due, -row.age_days, row.id)
+
+
+def most_urgent(rows: list[PendingRow], limit: int) -> list[PendingRow]:
+    """At most `limit` of the pending rows, the most urgent, kept in their order (grouped by
+    receiver): what a page shows when there are too many."""
+    if len(rows) <= limit:
+        return rows
+    chosen = {id(r) for r in sorted(rows, key=urgency)[:limit]}
+    return [r for r in rows if id(r) in chosen]
 
 
 def rework_rows(assessments: list[Assessment], as_of: datetime) -> list[ReworkRow]:
@@ -280,7 +307,7 @@ def rework_rows(assessments: list[Assessment], as_of: datetime) -> list[ReworkRo
         feedback = a.feedback
         if feedback is None or a.final or feedback.decision not in ("rejected", "conditional"):
             continue
-        since = a.received_at or a.handed_at
+        since = _latest_receipt_time(a)
         rejected = feedback.decision == "rejected"
         rows.append(ReworkRow(
             a.id, a.title, a.kind, a.sender.name, a.receiver.name, feedback.decision,
