@@ -124,13 +124,16 @@ class Git:
 
     # ------------------------------------------------------------ the index and the working tree
 
-    def index_blobs(self, relative_dir: str) -> dict[str, str]:
-        """path -> blob id for tracked regular files under `relative_dir` that match the index;
-        empty when git cannot tell (then nothing is cached, never an error)."""
+    def index_blobs(self, relative_dir: str, paths: list[str] | None = None) -> dict[str, str]:
+        """path -> blob id for tracked regular files under `relative_dir` (or only those among
+        `paths`, relative to the root, taken literally) that match the index; empty when git
+        cannot tell (then nothing is cached, never an error)."""
+        specs = [relative_dir] if paths is None else [f":(literal){path}" for path in paths]
+        if not specs:
+            return {}
         try:
-            staged, dirty = self.run_together(["ls-files", "-s", "-z", "--", relative_dir],
-                                              ["ls-files", "-m", "-o", "-z", "--exclude-standard", "--",
-                                               relative_dir])
+            staged, dirty = self.run_together(["ls-files", "-s", "-z", "--", *specs],
+                                              ["ls-files", "-m", "-o", "-z", "--exclude-standard", "--", *specs])
         except GitError:
             return {}
         if not (staged.ok and dirty.ok):
@@ -167,13 +170,14 @@ class Git:
     def changed_since(self, ref: str, *pathspecs: str) -> list[str]:
         """Files under `pathspecs` (relative to the root) added, changed or deleted since `ref`
         (in the working tree too), and untracked ones; names as they are (`-z`: never quoted)."""
+        listing = self.start("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)  # meanwhile
         changed = self.run("diff", "--name-only", "-z", "--no-renames", "--relative", ref, "--", *pathspecs)
+        untracked = Done(listing.returncode, listing.communicate()[0], b"")
         if not changed.ok:
             problem = changed.err.decode("utf-8", "replace").strip()
             raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
                                   else t("git.unknown_revision.silent", ref=ref),
                                   hint=t("git.unknown_revision.hint"))
-        untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)
         return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
 
     def file_at(self, ref: str, path: str, limit: int) -> bytes | None:

@@ -38,9 +38,10 @@ from handoff_cli.rules.kinds import builtin_schema, schema_dir
 FORMAT = 2  # the layout of every part; files of other formats are removed when a part is written
 
 
-def clean_blob_ids(root: Path, relative_dir: str) -> dict[str, str]:
-    """path (relative to `root`) -> blob id, for tracked files that match the index."""
-    return Git(root).index_blobs(relative_dir)
+def clean_blob_ids(root: Path, relative_dir: str, paths: list[str] | None = None) -> dict[str, str]:
+    """path (relative to `root`) -> blob id, for tracked files that match the index (under
+    `relative_dir`, or only those of `paths`)."""
+    return Git(root).index_blobs(relative_dir, paths)
 
 
 @cache

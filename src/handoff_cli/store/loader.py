@@ -28,6 +28,8 @@ from handoff_cli.store.reader import (
 )
 from handoff_cli.store.source import Source
 
+NAMED_BLOBS = 200  # up to this many named files, git is asked for their blob ids alone
+
 __all__ = ["DIGESTS", "FINDINGS", "MODELS", "Store", "load_store"]
 
 
@@ -54,12 +56,16 @@ class Store:
 class _Loader:
     """Reads and validates files once each, through the cache when their blob is known."""
 
-    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, want: str):
+    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, want: str,
+                 named: list[Path] | None = None):
         self.config, self.kinds, self.fast, self.want = config, kinds, fast, want
         self.cache = cache if cache is not None and cache.enabled else None
-        self.blobs = clean_blob_ids(config.root, config.dir) if self.cache else {}
         self.used: dict[str, set] = {"results": set(), "digests": set()}
         self._root = str(config.root) + "/"
+        # blob ids of the whole folder, or, for a few named files, of those alone
+        few = named is not None and len(named) <= NAMED_BLOBS
+        self.blobs = (clean_blob_ids(config.root, config.dir, [self._relative(p) for p in named] if few else None)
+                      if self.cache else {})
         self._documents: dict[Path, FileResult] = {}
         self._feedback: dict[Path, FileResult] = {}
 
@@ -215,15 +221,19 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     With a `cache`, files whose content git already knows are not read again.
     """
     handoffs_dir = config.handoffs_dir
-    everything = layout.scan(handoffs_dir)
-    selected = everything if paths is None else layout.expand(paths, handoffs_dir)
+    if paths is None:
+        selected = layout.scan(handoffs_dir)
+        proper_documents = {layout.id_from_name(p.name)[0]: p for p in selected.documents}
+    else:  # a few named files: the rest is looked up by name when a feedback file needs its handoff
+        selected = layout.expand(paths, handoffs_dir)
+        proper_documents = layout.ProperDocuments(handoffs_dir)
     store = Store(config, kinds)
     store.files_checked = len(selected.documents) + len(selected.feedback) + len(selected.strays)
     store.skipped = selected.skipped
     for stray in selected.strays:
         store.findings.append(Finding(display_path(stray.path), 1, 1, "", stray.message, "rule.stray"))
-    loader = _Loader(config, kinds, fast, cache, want)
-    proper_documents = {layout.id_from_name(p.name)[0]: p for p in everything.documents}
+    loader = _Loader(config, kinds, fast, cache, want,
+                     None if paths is None else selected.documents + selected.feedback)
     loader.prefetch(selected.documents, selected.feedback, proper_documents)
 
     ids_seen: dict[str, list[Path]] = defaultdict(list)
