@@ -180,6 +180,23 @@ class Git:
                                   hint=t("git.unknown_revision.hint"))
         return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
 
+    def changed_between(self, old: str, new: str, relative_dir: str) -> list[tuple[str, str, str, str]] | None:
+        """(status, path, old mode, new mode) of each file under `relative_dir` that differs
+        between the commits `old` and `new` (renames unpaired; paths relative to the root);
+        None when git cannot tell."""
+        done = self.run("diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", "--relative", old, new, "--",
+                        relative_dir)
+        if not done.ok:
+            return None
+        fields = done.text.split("\0")
+        changes = []
+        for meta, path in zip(fields[0::2], fields[1::2]):
+            parts = meta.split()
+            if len(parts) != 5 or not meta.startswith(":"):
+                return None
+            changes.append((parts[4], path, parts[0][1:], parts[1]))
+        return changes
+
     def file_at(self, ref: str, path: str, limit: int) -> bytes | None:
         """The contents of `path` (relative to the root) as committed in `ref`, or None when it
         has no such regular file there (or it is larger than `limit` bytes)."""

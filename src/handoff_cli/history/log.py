@@ -123,6 +123,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
         nonlocal processes, log
         timelines: dict[str, Timeline] = {}
         unreadable: list[str] = []  # short shas of commits whose fields could not be read
+        incremental = reusing
         if reusing:
             state = cache.part("history").get("state")
             if state and len(state) == 5 and tuple(state[:3]) == (pathspec, since, shallow):
@@ -131,13 +132,17 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
                 if log is not None:
                     log().close()  # the log of the new commits alone: its git ends, its file goes
                 log = _start_log(repository, pathspec, None)
+                incremental = False
             del state
         history = History(timelines, shallow=shallow, head=head or None)
+        touched: set[str] = set()
         if log is not None:
-            processes += 1 + _read_log(repository, log(), timelines, unreadable)
+            processes += 1 + _read_log(repository, log(), timelines, unreadable, touched)
             if cache is not None and cache.enabled:
                 cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines), unreadable))  # caller saves
-        processes += _mark_uncommitted(repository, pathspec, timelines)
+        processes += _mark_uncommitted(repository, pathspec, timelines, touched)
+        history.changed = frozenset(touched) if incremental else None
+        history.changed_since = since if incremental else None
         history.git_processes = processes
         history.warnings = tuple(t("history.unreadable_commit", sha=sha) for sha in unreadable)
         return history
@@ -194,12 +199,15 @@ def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[]
     return spooled
 
 
-def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], unreadable: list[str]) -> int:
+def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], unreadable: list[str],
+              touched: set[str] | None = None) -> int:
     """Fill timelines from the log; returns the number of git processes started for blobs.
 
     Every commit is listed (see `_start_log`), so a header is parsed only when a change
     under the folder follows it. A commit whose fields cannot be read is added to
-    `unreadable` (once, by its short sha) and its changes are skipped: it is unknown."""
+    `unreadable` (once, by its short sha) and its changes are skipped: it is unknown. The ids
+    of every timeline a change names are added to `touched`."""
+    touched = set() if touched is None else touched
     feedback_versions: list[tuple[Commit, str, str]] = []  # commit, id, blob
     document_changes: list[tuple[Commit, str, str, str]] = []  # commit, id, old blob, new blob
     header: str | None = None
@@ -229,8 +237,11 @@ def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], u
                     skipping = True
                     continue
             handoff_id, is_feedback = named
+            touched.add(handoff_id)
             if status.startswith("R"):
                 old_named = layout.id_from_name(names[0].rsplit("/", 1)[-1])
+                if old_named:
+                    touched.add(old_named[0])
                 if old_named and old_named[0] != handoff_id and old_named[0] in timelines:
                     timelines.setdefault(handoff_id, timelines.pop(old_named[0])).handoff_id = handoff_id
             timeline = timelines.setdefault(handoff_id, Timeline(handoff_id))
@@ -306,12 +317,15 @@ def context_fields(data: bytes) -> dict[str, bytes | object]:
     return fields
 
 
-def _mark_uncommitted(repository: Git, pathspec: str, timelines: dict[str, Timeline]) -> int:
+def _mark_uncommitted(repository: Git, pathspec: str, timelines: dict[str, Timeline],
+                      touched: set[str] | None = None) -> int:
     """Documents not committed yet count as handed over now (the join fills in the time)."""
     for code, path in repository.uncommitted(pathspec):
         named = layout.id_from_name(path.rsplit("/", 1)[-1])
         if named is None or named[1] or "D" in code:
             continue
+        if touched is not None:
+            touched.add(named[0])
         timeline = timelines.setdefault(named[0], Timeline(named[0]))
         timeline.uncommitted = timeline.handed_over is None
     return 1

@@ -1,6 +1,19 @@
 """Gathering the report's join: git history and the files read side by side, or the last
-join taken from the cache when nothing it depends on has changed (same HEAD, a handoffs
-folder identical to HEAD, same configuration and code)."""
+join taken from the cache.
+
+Three ways, all giving what a cold run gives (tests/unit/test_incremental.py):
+- **warm**: nothing the join depends on has changed (same HEAD, a handoffs folder identical
+  to HEAD, same configuration and code): the last join is loaded as it is;
+- **after commits**: HEAD moved on from the cached join's HEAD (a descendant), the folder
+  is clean, and every file the commits changed is a valid handoff or feedback file in its
+  place: only the handoffs those commits touched (their files, or their git timelines) are
+  read and scored again; the rest keep their cached records. Leniency, the one part of a
+  score that depends on every handoff, is computed again exactly from all the ratings; when
+  it moved for a receiver whose untouched handoffs carry a rating, their scores would
+  change too, and the join is done in full instead;
+- **in full**: everything else, from the per-file caches (store.loader) and the cached
+  timelines (history.log).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +21,25 @@ import gc
 import hashlib
 import itertools
 import os
+import stat
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from handoff_cli.documents import layout
 from handoff_cli.documents.config import Config
+from handoff_cli.documents.ids import is_valid_id
 from handoff_cli.git import Git
 from handoff_cli.history.log import start_history
-from handoff_cli.history.timelines import HistoryState
-from handoff_cli.reporting.join import Assessment, assess
+from handoff_cli.history.timelines import History, HistoryState
+from handoff_cli.reporting.join import Assessment, assess, assess_one, ratings_by_receiver
 from handoff_cli.rules.kinds import Kinds
+from handoff_cli.scoring.leniency import leniency_offsets
 from handoff_cli.scoring.weights import Weights
 from handoff_cli.store.cache import Cache
 from handoff_cli.store.loader import DIGESTS, load_store
+from handoff_cli.store.reader import read_document, read_feedback
 
 
 @dataclass
@@ -28,10 +48,25 @@ class Survey:
     history: HistoryState
     files_with_findings: int
     from_snapshot: bool = False
+    rescored: int | None = None  # after commits: how many handoffs were scored again (None: all, or none)
 
 
 SNAPSHOT = "report"
-SNAPSHOT_FORMAT = 5  # the layout of the records below; part of the key
+SNAPSHOT_FORMAT = 6  # the layout of the records below; part of the key
+DELTA_LIMIT = 1000  # changed files or touched handoffs beyond which the join is done again in full
+
+
+@dataclass
+class _Snapshot:
+    """The last join, as stored: records and their score JSON (in the blob), and what they
+    were computed from (HEAD, every receiver's leniency)."""
+
+    head: str
+    records: list
+    scores: list  # memoryviews into the blob, one per record
+    history_state: tuple
+    files_with_findings: int
+    leniency: dict
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
@@ -51,21 +86,33 @@ def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_o
 
 
 def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
-    key = _snapshot_key(config, cache)
-    if key is not None:
-        stored = cache.part(SNAPSHOT).get("snapshot")
-        cache.flush(SNAPSHOT)
-        blob = cache.read_blob(SNAPSHOT) if isinstance(stored, tuple) and len(stored) == 6 and stored[0] == key else None
-        if blob is not None and blob.startswith(stored[1]):  # the scores written with these records
-            _, token, records, lengths, history_state, files_with_findings = stored
-            view, start, assessments = memoryview(blob), len(token), []
-            for record, length in zip(records, lengths):
-                assessments.append(Assessment.from_record(record, view[start:start + length]))
-                start += length
-            available, shallow, reason, warnings = history_state
-            return Survey(assessments, HistoryState(available, shallow, reason, tuple(warnings)), files_with_findings,
-                          from_snapshot=True)
+    state = _repository_state(config, cache)
+    snapshot = _load_snapshot(cache, state[0]) if state is not None else None
+    if snapshot is not None and snapshot.head == state[1]:  # warm: nothing has changed
+        available, shallow, reason, warnings = snapshot.history_state
+        return Survey([Assessment.from_record(r, s) for r, s in zip(snapshot.records, snapshot.scores)],
+                      HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
+                      from_snapshot=True)
     history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
+    if snapshot is not None:
+        changes = Git(config.root).changed_between(snapshot.head, state[1], config.dir)
+        if _simple(changes, config):
+            history = history_reader()
+            cache.flush("history")
+            delta = _after_commits(config, kinds, snapshot, changes, history, weights=weights, as_of=as_of)
+            if delta is not None:
+                assessments, leniency, rescored = delta
+                state_now = HistoryState(history.available, history.shallow, history.reason, history.warnings)
+                del snapshot
+                _store_snapshot(cache, state, assessments, state_now, 0, leniency)
+                return Survey([a for a, _ in assessments], state_now, 0, rescored=rescored)
+            history_reader = lambda: history  # noqa: E731  (read once; the full join takes it as it is)
+    del snapshot
+    return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
+
+
+def _full(config: Config, kinds: Kinds, cache: Cache, history_reader, state, *, weights: Weights,
+          as_of: datetime) -> Survey:
     store = load_store(config, kinds, cache=cache, want=DIGESTS)
     for part in ("results", "digests"):
         cache.flush(part)
@@ -73,27 +120,149 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     cache.flush("history")
     assessments = assess(store.digests, store.feedback_digests, history, due_days=config.feedback_due_days,
                          weights=weights, as_of=as_of)
-    state = HistoryState(history.available, history.shallow, history.reason, history.warnings)
+    leniency = leniency_offsets(ratings_by_receiver(store.digests, store.feedback_digests), weights.shrinkage)
+    history_state = HistoryState(history.available, history.shallow, history.reason, history.warnings)
     files_with_findings = store.files_with_findings
     del store, history
-    if key is not None and not any(a.timed_now for a in assessments):
-        token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
-        cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a in assessments)))
-        cache.replace(SNAPSHOT, {"snapshot": (
-            key, token, [a.record() for a in assessments], [len(a.score) for a in assessments],
-            (state.available, state.shallow, state.reason, list(state.warnings)), files_with_findings)})
-        cache.flush(SNAPSHOT)
-    return Survey(assessments, state, files_with_findings)
+    _store_snapshot(cache, state, [(a, None) for a in assessments], history_state, files_with_findings, leniency)
+    return Survey(assessments, history_state, files_with_findings)
 
 
-def _snapshot_key(config: Config, cache: Cache) -> str | None:
-    """What the join depends on besides the code's version, or None when it cannot be reused:
-    no cache, no commit yet, or anything under the handoffs folder differs from HEAD
-    (changed, staged, untracked or ignored files)."""
+# ---------------------------------------------------------------- the stored join
+
+def _repository_state(config: Config, cache: Cache) -> tuple[str, str] | None:
+    """(what the join depends on besides HEAD and the files, HEAD), or None when the join
+    cannot be stored or reused: no cache, no commit yet, or anything under the handoffs
+    folder differs from HEAD (changed, staged, untracked or ignored files)."""
     if not cache.enabled:
         return None
     state = Git(config.root).head_if_clean(config.dir)
     if state is None:
         return None
-    facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{state}"
-    return hashlib.sha1(facts.encode()).hexdigest()
+    where, _, head = state.rstrip("\n").rpartition("\n")  # the folder's prefix and shallowness; HEAD
+    if not head:
+        return None
+    facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{where}"
+    return hashlib.sha1(facts.encode()).hexdigest(), head
+
+
+def _load_snapshot(cache: Cache, key: str) -> _Snapshot | None:
+    stored = cache.part(SNAPSHOT).get("snapshot")
+    cache.flush(SNAPSHOT)
+    if not (isinstance(stored, tuple) and len(stored) == 8 and stored[0] == key):
+        return None
+    _, head, token, records, lengths, history_state, files_with_findings, leniency = stored
+    blob = cache.read_blob(SNAPSHOT)
+    if blob is None or not blob.startswith(token):  # the scores written with these records
+        return None
+    view, start, scores = memoryview(blob), len(token), []
+    for length in lengths:
+        scores.append(view[start:start + length])
+        start += length
+    return _Snapshot(head, records, scores, history_state, files_with_findings, leniency)
+
+
+def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: list[tuple[Assessment, tuple | None]],
+                    history_state: HistoryState, files_with_findings: int, leniency: dict) -> None:
+    """Keep the join for the next report, unless a time in it stands for "now" (it would
+    change by tomorrow). `assessments` are (assessment, its record when already known)."""
+    if state is None or any(a.timed_now for a, _ in assessments):
+        return
+    token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
+    cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a, _ in assessments)))
+    cache.replace(SNAPSHOT, {"snapshot": (
+        state[0], state[1], token, [record or a.record() for a, record in assessments],
+        [len(a.score) for a, _ in assessments],
+        (history_state.available, history_state.shallow, history_state.reason, list(history_state.warnings)),
+        files_with_findings, leniency)})
+    cache.flush(SNAPSHOT)
+
+
+# ---------------------------------------------------------------- after commits
+
+def _simple(changes: list[tuple[str, str, str, str]] | None, config: Config) -> bool:
+    """Whether the commits since the stored join changed only handoff and feedback files in
+    their places (added or modified, regular files), and few enough of them."""
+    if changes is None or len(changes) > DELTA_LIMIT:
+        return False
+    folder = Path(config.dir)
+    for status, path, _, mode in changes:
+        named = layout.id_from_name(path.rpartition("/")[2])
+        if status not in ("A", "M") or mode not in ("100644", "100755") or named is None \
+                or not is_valid_id(named[0]):
+            return False
+        place = (layout.feedback_path if named[1] else layout.document_path)(folder, named[0])
+        if path != place.as_posix():
+            return False
+    return True
+
+
+def _regular(path: Path) -> bool | None:
+    """True for a regular file, False for anything else there (a link, a folder…), None for nothing."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+
+
+def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, changes, history: History, *,
+                   weights: Weights, as_of: datetime):
+    """The join after the commits since the stored one, scoring again only the handoffs they
+    touched; None when that cannot be told exactly (then the join is done in full)."""
+    if snapshot.files_with_findings or history.changed is None or history.changed_since != snapshot.head \
+            or not history.available:
+        return None
+    touched = set(history.changed)
+    touched.update(layout.id_from_name(path.rpartition("/")[2])[0] for _, path, _, _ in changes)
+    if len(touched) > DELTA_LIMIT:
+        return None
+    handoffs_dir = config.handoffs_dir
+    fresh = {}  # id -> (digest, feedback digest): the touched handoffs as they are now
+    for handoff_id in sorted(touched):
+        document = layout.proper_document(handoffs_dir, handoff_id)
+        feedback_path = layout.feedback_path(handoffs_dir, handoff_id)
+        feedback_there = _regular(feedback_path)
+        if document is None:
+            if feedback_there is not None or _regular(layout.document_path(handoffs_dir, handoff_id)) is not None:
+                return None  # feedback without its handoff, or something odd in a handoff's place: findings
+            continue  # gone again (or never a handoff): deletions show in the changes, so it was not there
+        read = read_document(document, kinds, True, DIGESTS)
+        if read.findings or read.doc_id != handoff_id:
+            return None
+        feedback = None
+        if feedback_there is False:
+            return None
+        if feedback_there:
+            answer = read_feedback(feedback_path, kinds, read.kind, True, True, DIGESTS)
+            if answer.findings or answer.digest.handoff_id != handoff_id:
+                return None
+            feedback = answer.digest
+        fresh[handoff_id] = (read.digest, feedback)
+
+    kept, previous = [], None
+    ratings: dict[str, list[int]] = defaultdict(list)
+    for record, score in zip(snapshot.records, snapshot.scores):
+        handoff_id = record[0]
+        if previous is not None and handoff_id <= previous:
+            return None  # not in the order a full join gives (by id): do it in full
+        previous = handoff_id
+        if handoff_id in touched:
+            continue
+        assessment = Assessment.from_record(record, score)
+        kept.append((assessment, record))
+        if assessment.feedback is not None and assessment.feedback.rating is not None:
+            ratings[assessment.receiver.key].append(assessment.feedback.rating)
+    for digest, feedback in fresh.values():
+        if feedback is not None and feedback.rating is not None:
+            ratings[digest.receiver.key].append(feedback.rating)
+    leniency = leniency_offsets(ratings, weights.shrinkage)
+    for assessment, _ in kept:  # their rating part uses their receiver's leniency: it must not have moved
+        if assessment.feedback is not None and assessment.feedback.rating is not None \
+                and leniency.get(assessment.receiver.key) != snapshot.leniency.get(assessment.receiver.key):
+            return None
+    rescored = [(assess_one(digest, feedback, history, leniency, due_days=config.feedback_due_days,
+                            weights=weights, as_of=as_of), None) for digest, feedback in fresh.values()]
+    merged = sorted(kept + rescored, key=lambda pair: pair[0].id)
+    return merged, leniency, len(rescored)
