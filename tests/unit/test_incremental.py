@@ -140,3 +140,26 @@ def test_no_cache_writes_nothing(repo):
     repo.commit("one", date="2026-11-03T10:00:00+09:00")
     _outputs({"HANDOFF_NO_CACHE": "1"})
     assert not (repo.path / ".git" / "handoff").exists()
+
+
+def test_an_assessment_made_again_from_its_record_is_the_same(examples_repo):
+    from datetime import datetime
+
+    from handoff_cli.documents.config import load_config
+    from handoff_cli.reporting.join import Assessment
+    from handoff_cli.rules.kinds import Kinds
+    from handoff_cli.scoring.weights import Weights
+    from handoff_cli.store.cache import Cache
+    from handoff_cli.store.survey import survey
+
+    examples_repo.commit("examples")
+    config = load_config(examples_repo.path)
+    kinds = Kinds(config)
+    assessments = survey(config, kinds, Cache(None, ""), weights=Weights(),
+                         as_of=datetime.fromisoformat("2026-12-01T00:00:00+09:00")).assessments
+    assert assessments and any(a.feedback for a in assessments)
+    for assessment in assessments:
+        again = Assessment.from_record(assessment.record(), assessment.score)
+        assert again == assessment
+        assert [getattr(again, name) for name in Assessment.__slots__] == \
+            [getattr(assessment, name) for name in Assessment.__slots__]

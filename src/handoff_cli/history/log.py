@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
@@ -105,8 +105,13 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
     pathspec = f"{prefix}/{handoffs_dir}" if prefix != "." else handoffs_dir
     reusing, since = False, None
-    state = cache.part("history").get("state") if cache is not None and cache.enabled else None
-    if head and state and state[0] == pathspec and state[2] == shallow:
+    # what the cached timelines describe, from a small part of its own (the timelines are
+    # read once, when the new commits are known)
+    state = None
+    if cache is not None and cache.enabled:
+        state = cache.part(HEAD_PART).get("state")
+        cache.flush(HEAD_PART)
+    if head and state and len(state) == 3 and state[0] == pathspec and state[2] == shallow:
         cached_head = state[1]
         if cached_head == head:
             reusing, since = True, head
@@ -114,9 +119,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
             processes += 1
             if repository.is_ancestor(cached_head, head):
                 reusing, since = True, cached_head
-    if state is not None:
-        del state
-        cache.flush("history")  # the cached timelines are read again when needed, not held meanwhile
+    del state
     log = _start_log(repository, pathspec, since) if head and since != head else None
 
     def finish() -> History:
@@ -126,8 +129,9 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
         incremental = reusing
         if reusing:
             state = cache.part("history").get("state")
-            if state and len(state) == 5 and tuple(state[:3]) == (pathspec, since, shallow):
-                timelines, unreadable = _thaw(state[3]), list(state[4])
+            if state and len(state) == 5 and tuple(state[:3]) == (pathspec, since, shallow) \
+                    and isinstance(state[3], dict):
+                timelines, unreadable = LazyTimelines(state[3]), list(state[4])
             else:  # another process replaced the cache meanwhile: read everything
                 if log is not None:
                     log().close()  # the log of the new commits alone: its git ends, its file goes
@@ -140,6 +144,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
             processes += 1 + _read_log(repository, log(), timelines, unreadable, touched)
             if cache is not None and cache.enabled:
                 cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines), unreadable))  # caller saves
+                cache.put(HEAD_PART, "state", (pathspec, head, shallow))
         processes += _mark_uncommitted(repository, pathspec, timelines, touched)
         history.changed = frozenset(touched) if incremental else None
         history.changed_since = since if incremental else None
@@ -150,29 +155,83 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     return finish
 
 
-def _freeze(timelines: dict[str, Timeline]) -> list:
-    """Timelines as plain tuples, for the cache (uncommitted state is never cached)."""
-    def commit(c: Commit | None):
-        return None if c is None else (c.sha, c.at.isoformat(), c.name, c.email)
-
-    return [(t.handoff_id, commit(t.handed_over), commit(t.received), commit(t.feedback),
-             [(commit(r.commit), list(r.fields)) for r in t.rework]) for t in timelines.values()]
+HEAD_PART = "history-head"  # (pathspec, HEAD, shallow) of the timelines in the "history" part
 
 
-def _thaw(frozen: list) -> dict[str, Timeline]:
-    commits: dict[str, Commit] = {}  # one object per commit, as the log gives them
+def _frozen_commit(c: Commit | None):
+    return None if c is None else (c.sha, c.at.isoformat(), c.name, c.email)
 
-    def commit(c) -> Commit | None:
+
+def _freeze_one(timeline: Timeline) -> tuple:
+    return (_frozen_commit(timeline.handed_over), _frozen_commit(timeline.received),
+            _frozen_commit(timeline.feedback), [(_frozen_commit(r.commit), list(r.fields)) for r in timeline.rework])
+
+
+def _freeze(timelines) -> dict:
+    """Timelines as plain values, id -> tuple, for the cache (uncommitted state is never cached)."""
+    if isinstance(timelines, LazyTimelines):
+        return timelines.frozen()
+    return {handoff_id: _freeze_one(timeline) for handoff_id, timeline in timelines.items()}
+
+
+class LazyTimelines(MutableMapping):
+    """The cached timelines, made into objects only when asked for: after a few new commits
+    a report needs the few they touched, not a hundred thousand."""
+
+    def __init__(self, frozen: dict):
+        self._frozen = frozen  # id -> tuple (`_freeze_one`), for those not asked for yet
+        self._live: dict[str, Timeline] = {}
+        self._commits: dict[str, Commit] = {}  # one object per commit, as the log gives them
+
+    def _commit(self, c) -> Commit | None:
         if c is None:
             return None
-        known = commits.get(c[0])
+        known = self._commits.get(c[0])
         if known is None:
-            known = commits[c[0]] = Commit(c[0], datetime.fromisoformat(c[1]), sys.intern(c[2]), sys.intern(c[3]))
+            known = self._commits[c[0]] = Commit(c[0], datetime.fromisoformat(c[1]), sys.intern(c[2]),
+                                                 sys.intern(c[3]))
         return known
 
-    return {handoff_id: Timeline(handoff_id, commit(handed), commit(received), commit(feedback),
-                                 [Rework(commit(c), tuple(fields)) for c, fields in rework])
-            for handoff_id, handed, received, feedback, rework in frozen}
+    def __getitem__(self, handoff_id: str) -> Timeline:
+        live = self._live.get(handoff_id)
+        if live is None:
+            handed, received, feedback, rework = self._frozen.pop(handoff_id)  # KeyError when unknown
+            live = self._live[handoff_id] = Timeline(
+                handoff_id, self._commit(handed), self._commit(received), self._commit(feedback),
+                [Rework(self._commit(c), tuple(fields)) for c, fields in rework])
+        return live
+
+    def get(self, handoff_id: str, default=None):
+        try:
+            return self[handoff_id]
+        except KeyError:
+            return default
+
+    def __setitem__(self, handoff_id: str, timeline: Timeline) -> None:
+        self._frozen.pop(handoff_id, None)
+        self._live[handoff_id] = timeline
+
+    def __delitem__(self, handoff_id: str) -> None:
+        if handoff_id in self._live:
+            del self._live[handoff_id]
+        else:
+            del self._frozen[handoff_id]
+
+    def __contains__(self, handoff_id) -> bool:
+        return handoff_id in self._live or handoff_id in self._frozen
+
+    def __iter__(self):
+        yield from list(self._live)
+        yield from list(self._frozen)
+
+    def __len__(self) -> int:
+        return len(self._live) + len(self._frozen)
+
+    def frozen(self) -> dict:
+        """Every timeline as plain values; those never asked for are not made into objects."""
+        result = dict(self._frozen)
+        result.update((handoff_id, _freeze_one(timeline)) for handoff_id, timeline in self._live.items())
+        return result
 
 
 def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[], IO[bytes]]:

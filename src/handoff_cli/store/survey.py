@@ -52,7 +52,7 @@ class Survey:
 
 
 SNAPSHOT = "report"
-SNAPSHOT_FORMAT = 6  # the layout of the records below; part of the key
+SNAPSHOT_FORMAT = 7  # the layout of the records below; part of the key
 DELTA_LIMIT = 1000  # changed files or touched handoffs beyond which the join is done again in full
 
 
@@ -61,6 +61,7 @@ class _Snapshot:
     """The last join, as stored: records and their score JSON (in the blob), and what they
     were computed from (HEAD, every receiver's leniency)."""
 
+    key: str  # what it depended on besides HEAD (`_repository_state`)
     head: str
     records: list
     scores: list  # memoryviews into the blob, one per record
@@ -86,12 +87,17 @@ def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_o
 
 
 def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
-    state = _repository_state(config, cache)
-    snapshot = _load_snapshot(cache, state[0]) if state is not None else None
+    answer = Git(config.root).start_head_if_clean(config.dir) if cache.enabled else None
+    # while git tells whether the folder is clean, the last join is loaded (it is what is
+    # wanted in every case but a changed folder or configuration)
+    snapshot = _load_snapshot(cache) if answer is not None else None
+    kept = [Assessment.from_record(r, s) for r, s in zip(snapshot.records, snapshot.scores)] if snapshot else []
+    state = _repository_state(config, cache, answer()) if answer is not None else None
+    if snapshot is not None and (state is None or snapshot.key != state[0]):
+        snapshot, kept = None, []
     if snapshot is not None and snapshot.head == state[1]:  # warm: nothing has changed
         available, shallow, reason, warnings = snapshot.history_state
-        return Survey([Assessment.from_record(r, s) for r, s in zip(snapshot.records, snapshot.scores)],
-                      HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
+        return Survey(kept, HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
                       from_snapshot=True)
     history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
     if snapshot is not None:
@@ -99,15 +105,15 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
         if _simple(changes, config):
             history = history_reader()
             cache.flush("history")
-            delta = _after_commits(config, kinds, snapshot, changes, history, weights=weights, as_of=as_of)
+            delta = _after_commits(config, kinds, snapshot, kept, changes, history, weights=weights, as_of=as_of)
             if delta is not None:
                 assessments, leniency, rescored = delta
                 state_now = HistoryState(history.available, history.shallow, history.reason, history.warnings)
-                del snapshot
+                del snapshot, kept
                 _store_snapshot(cache, state, assessments, state_now, 0, leniency)
                 return Survey([a for a, _ in assessments], state_now, 0, rescored=rescored)
             history_reader = lambda: history  # noqa: E731  (read once; the full join takes it as it is)
-    del snapshot
+    del snapshot, kept
     return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
 
 
@@ -130,28 +136,26 @@ def _full(config: Config, kinds: Kinds, cache: Cache, history_reader, state, *, 
 
 # ---------------------------------------------------------------- the stored join
 
-def _repository_state(config: Config, cache: Cache) -> tuple[str, str] | None:
+def _repository_state(config: Config, cache: Cache, clean: str | None) -> tuple[str, str] | None:
     """(what the join depends on besides HEAD and the files, HEAD), or None when the join
     cannot be stored or reused: no cache, no commit yet, or anything under the handoffs
-    folder differs from HEAD (changed, staged, untracked or ignored files)."""
-    if not cache.enabled:
+    folder differs from HEAD (changed, staged, untracked or ignored files: `clean` is None,
+    else git's `head_if_clean`)."""
+    if not cache.enabled or clean is None:
         return None
-    state = Git(config.root).head_if_clean(config.dir)
-    if state is None:
-        return None
-    where, _, head = state.rstrip("\n").rpartition("\n")  # the folder's prefix and shallowness; HEAD
+    where, _, head = clean.rstrip("\n").rpartition("\n")  # the folder's prefix and shallowness; HEAD
     if not head:
         return None
     facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{where}"
     return hashlib.sha1(facts.encode()).hexdigest(), head
 
 
-def _load_snapshot(cache: Cache, key: str) -> _Snapshot | None:
+def _load_snapshot(cache: Cache) -> _Snapshot | None:
     stored = cache.part(SNAPSHOT).get("snapshot")
     cache.flush(SNAPSHOT)
-    if not (isinstance(stored, tuple) and len(stored) == 8 and stored[0] == key):
+    if not (isinstance(stored, tuple) and len(stored) == 8):
         return None
-    _, head, token, records, lengths, history_state, files_with_findings, leniency = stored
+    key, head, token, records, lengths, history_state, files_with_findings, leniency = stored
     blob = cache.read_blob(SNAPSHOT)
     if blob is None or not blob.startswith(token):  # the scores written with these records
         return None
@@ -159,7 +163,7 @@ def _load_snapshot(cache: Cache, key: str) -> _Snapshot | None:
     for length in lengths:
         scores.append(view[start:start + length])
         start += length
-    return _Snapshot(head, records, scores, history_state, files_with_findings, leniency)
+    return _Snapshot(key, head, records, scores, history_state, files_with_findings, leniency)
 
 
 def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: list[tuple[Assessment, tuple | None]],
@@ -207,10 +211,11 @@ def _regular(path: Path) -> bool | None:
         return False
 
 
-def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, changes, history: History, *,
-                   weights: Weights, as_of: datetime):
-    """The join after the commits since the stored one, scoring again only the handoffs they
-    touched; None when that cannot be told exactly (then the join is done in full)."""
+def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, stored: list[Assessment], changes,
+                   history: History, *, weights: Weights, as_of: datetime):
+    """The join after the commits since the stored one (`stored`: its assessments), scoring
+    again only the handoffs they touched; None when that cannot be told exactly (then the
+    join is done in full)."""
     if snapshot.files_with_findings or history.changed is None or history.changed_since != snapshot.head \
             or not history.available:
         return None
@@ -243,14 +248,13 @@ def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, changes, h
 
     kept, previous = [], None
     ratings: dict[str, list[int]] = defaultdict(list)
-    for record, score in zip(snapshot.records, snapshot.scores):
-        handoff_id = record[0]
+    for record, assessment in zip(snapshot.records, stored):
+        handoff_id = assessment.id
         if previous is not None and handoff_id <= previous:
             return None  # not in the order a full join gives (by id): do it in full
         previous = handoff_id
         if handoff_id in touched:
             continue
-        assessment = Assessment.from_record(record, score)
         kept.append((assessment, record))
         if assessment.feedback is not None and assessment.feedback.rating is not None:
             ratings[assessment.receiver.key].append(assessment.feedback.rating)
