@@ -47,7 +47,7 @@ def paths_taken(monkeypatch):
 
     def recording(*args, **kwargs):
         result = original(*args, **kwargs)
-        taken.append(None if result is None else result[2])
+        taken.append(None if result is None else len(result[2]))
         return result
 
     monkeypatch.setattr(survey_module, "_after_commits", recording)
@@ -67,14 +67,17 @@ def test_incremental_report_is_identical_to_a_cold_one_after_every_commit(repo, 
         incremental = _outputs()  # the cache as the last run left it
         taken = list(paths_taken)
         uncached = _outputs({"HANDOFF_NO_CACHE": "1"})
-        shutil.rmtree(cache, ignore_errors=True)
+        kept = cache.with_name("handoff-kept")  # the incremental chain goes on after the cold run
+        cache.rename(kept)
         cold = _outputs()
+        shutil.rmtree(cache)
+        kept.rename(cache)
         assert incremental == uncached == cold, message
         if rescored is not None:
             assert taken[:1] == [rescored], (message, taken)
         elif taken:
             assert taken[0] is None, (message, taken)
-        return incremental  # the next step starts from the cache a cold run left
+        return incremental  # the next step starts from the cache this incremental run left
 
     first = step("three handoffs, two rated", {
         _path(H1): lead_document(H1, created="2026-11-02T09:00:00+09:00"),

@@ -91,10 +91,12 @@ def read_history(root: Path, handoffs_dir: str, cache=None) -> History:
     return start_history(root, handoffs_dir, cache)()
 
 
-def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], History]:
+def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = False) -> Callable[[], History]:
     """`read_history` in two steps: git starts walking the log now, on another core, spooling
     its output to a temporary file; the returned callable reads that and gives the History.
-    The caller works in between, and neither side's memory peaks at the same time."""
+    The caller works in between, and neither side's memory peaks at the same time.
+    `clean`: the caller knows that nothing under the folder differs from HEAD (git is not
+    asked again which documents are not committed yet)."""
     repository = Git(root)
     try:
         top, shallow = repository.toplevel, repository.shallow
@@ -127,11 +129,25 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
         timelines: dict[str, Timeline] = {}
         unreadable: list[str] = []  # short shas of commits whose fields could not be read
         incremental = reusing
+        base_head, updates = None, {}
         if reusing:
             state = cache.part("history").get("state")
-            if state and len(state) == 5 and tuple(state[:3]) == (pathspec, since, shallow) \
-                    and isinstance(state[3], dict):
-                timelines, unreadable = LazyTimelines(state[3]), list(state[4])
+            cache.flush("history")
+            if state and len(state) == 5 and (state[0], state[2]) == (pathspec, shallow) and isinstance(state[3], dict):
+                base_head, frozen, unreadable = state[1], state[3], list(state[4])
+                newer = cache.part(DELTA_PART).get("delta")  # timelines changed since the base was written
+                cache.flush(DELTA_PART)
+                if isinstance(newer, tuple) and len(newer) == 4 and newer[0] == base_head and newer[1] == since:
+                    updates, unreadable = newer[2], list(newer[3])
+                    for handoff_id, timeline in updates.items():
+                        if timeline is None:
+                            frozen.pop(handoff_id, None)
+                        else:
+                            frozen[handoff_id] = timeline
+                elif base_head != since:
+                    base_head = None
+            if base_head is not None:
+                timelines = LazyTimelines(frozen)
             else:  # another process replaced the cache meanwhile: read everything
                 if log is not None:
                     log().close()  # the log of the new commits alone: its git ends, its file goes
@@ -143,9 +159,10 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
         if log is not None:
             processes += 1 + _read_log(repository, log(), timelines, unreadable, touched)
             if cache is not None and cache.enabled:
-                cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines), unreadable))  # caller saves
-                cache.put(HEAD_PART, "state", (pathspec, head, shallow))
-        processes += _mark_uncommitted(repository, pathspec, timelines, touched)
+                _store(cache, pathspec, head, shallow, timelines, unreadable,
+                       (base_head, updates, touched) if incremental else None)
+        if not clean:
+            processes += _mark_uncommitted(repository, pathspec, timelines, touched)
         history.changed = frozenset(touched) if incremental else None
         history.changed_since = since if incremental else None
         history.git_processes = processes
@@ -155,7 +172,27 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     return finish
 
 
-HEAD_PART = "history-head"  # (pathspec, HEAD, shallow) of the timelines in the "history" part
+HEAD_PART = "history-head"  # (pathspec, HEAD, shallow) of the cached timelines (the base with its delta)
+DELTA_PART = "history-delta"  # (the base's HEAD, HEAD, id -> timeline or None, unreadable): changed since
+DELTA_LIMIT = 5000  # beyond this many changed timelines, the base is written whole again
+
+
+def _store(cache, pathspec: str, head: str, shallow: bool, timelines, unreadable: list[str], since_base) -> None:
+    """Keep the timelines for the next run (the caller saves): after a few new commits only
+    those they changed (`since_base`: the base's HEAD, what changed since it before, what
+    changed now), so a hundred thousand timelines are not written again for one commit."""
+    cache.put(HEAD_PART, "state", (pathspec, head, shallow))
+    if since_base is not None:
+        base_head, updates, touched = since_base
+        updates = dict(updates)
+        for handoff_id in touched:
+            timeline = timelines.get(handoff_id)
+            updates[handoff_id] = None if timeline is None else _freeze_one(timeline)
+        if len(updates) <= DELTA_LIMIT:
+            cache.replace(DELTA_PART, {"delta": (base_head, head, updates, unreadable)})
+            return
+    cache.replace("history", {"state": (pathspec, head, shallow, _freeze(timelines), unreadable)})
+    cache.replace(DELTA_PART, {})
 
 
 def _frozen_commit(c: Commit | None):

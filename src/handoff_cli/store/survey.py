@@ -54,6 +54,8 @@ class Survey:
 SNAPSHOT = "report"
 SNAPSHOT_FORMAT = 7  # the layout of the records below; part of the key
 DELTA_LIMIT = 1000  # changed files or touched handoffs beyond which the join is done again in full
+OVERLAY = "report-delta"  # the handoffs scored again since the stored join was written whole
+OVERLAY_LIMIT = 2000  # beyond this many (or a tenth of all), the join is written whole again
 
 
 @dataclass
@@ -68,6 +70,8 @@ class _Snapshot:
     history_state: tuple
     files_with_findings: int
     leniency: dict
+    token: bytes = b""  # the stored join's (base's) token
+    overlay: dict | None = None  # id -> (record, score): scored again since the base was written
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
@@ -99,7 +103,8 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
         available, shallow, reason, warnings = snapshot.history_state
         return Survey(kept, HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
                       from_snapshot=True)
-    history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
+    # git works on another core meanwhile; a clean folder (`state`) has nothing uncommitted
+    history_reader = start_history(config.root, config.dir, cache, clean=state is not None)
     if snapshot is not None:
         changes = Git(config.root).changed_between(snapshot.head, state[1], config.dir)
         if _simple(changes, config):
@@ -109,9 +114,9 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
             if delta is not None:
                 assessments, leniency, rescored = delta
                 state_now = HistoryState(history.available, history.shallow, history.reason, history.warnings)
-                del snapshot, kept
-                _store_snapshot(cache, state, assessments, state_now, 0, leniency)
-                return Survey([a for a, _ in assessments], state_now, 0, rescored=rescored)
+                del kept
+                _store_snapshot(cache, state, assessments, state_now, 0, leniency, snapshot, rescored)
+                return Survey([a for a, _ in assessments], state_now, 0, rescored=len(rescored))
             history_reader = lambda: history  # noqa: E731  (read once; the full join takes it as it is)
     del snapshot, kept
     return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
@@ -151,6 +156,9 @@ def _repository_state(config: Config, cache: Cache, clean: str | None) -> tuple[
 
 
 def _load_snapshot(cache: Cache) -> _Snapshot | None:
+    """The stored join: the last one written whole, with the handoffs scored again since
+    (the overlay: a small part, so a report after a commit does not write a hundred
+    thousand records again)."""
     stored = cache.part(SNAPSHOT).get("snapshot")
     cache.flush(SNAPSHOT)
     if not (isinstance(stored, tuple) and len(stored) == 8):
@@ -163,23 +171,56 @@ def _load_snapshot(cache: Cache) -> _Snapshot | None:
     for length in lengths:
         scores.append(view[start:start + length])
         start += length
-    return _Snapshot(key, head, records, scores, history_state, files_with_findings, leniency)
+    snapshot = _Snapshot(key, head, records, scores, history_state, files_with_findings, leniency, token, {})
+    overlay = cache.part(OVERLAY).get("overlay")
+    cache.flush(OVERLAY)
+    if isinstance(overlay, tuple) and len(overlay) == 6 and overlay[0] == token:
+        _, snapshot.key, snapshot.head, snapshot.history_state, snapshot.leniency, snapshot.overlay = overlay
+        _apply(snapshot)
+    return snapshot
+
+
+def _apply(snapshot: _Snapshot) -> None:
+    """The overlay's records in place of the base's, new handoffs in their order (by id)."""
+    overlay, replaced = snapshot.overlay, set()
+    for index, record in enumerate(snapshot.records):
+        newer = overlay.get(record[0])
+        if newer is not None:
+            snapshot.records[index], snapshot.scores[index] = newer
+            replaced.add(record[0])
+    added = sorted(set(overlay) - replaced)
+    if added:
+        pairs = sorted(itertools.chain(zip(snapshot.records, snapshot.scores), (overlay[i] for i in added)),
+                       key=lambda pair: pair[0][0])
+        snapshot.records, snapshot.scores = [r for r, _ in pairs], [s for _, s in pairs]
 
 
 def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: list[tuple[Assessment, tuple | None]],
-                    history_state: HistoryState, files_with_findings: int, leniency: dict) -> None:
+                    history_state: HistoryState, files_with_findings: int, leniency: dict,
+                    base: _Snapshot | None = None, rescored: list[Assessment] = ()) -> None:
     """Keep the join for the next report, unless a time in it stands for "now" (it would
-    change by tomorrow). `assessments` are (assessment, its record when already known)."""
+    change by tomorrow). `assessments` are (assessment, its record when already known).
+    After commits (`base`: the stored join they started from, `rescored`: the handoffs
+    scored again), only the overlay is written while it stays small."""
     if state is None or any(a.timed_now for a, _ in assessments):
         return
+    frozen_state = (history_state.available, history_state.shallow, history_state.reason,
+                    list(history_state.warnings))
+    if base is not None and base.token:
+        overlay = dict(base.overlay or {})
+        overlay.update((a.id, (a.record(), bytes(a.score))) for a in rescored)
+        if len(overlay) <= min(OVERLAY_LIMIT, max(100, len(assessments) // 10)):
+            cache.replace(OVERLAY, {"overlay": (base.token, state[0], state[1], frozen_state, leniency, overlay)})
+            cache.flush(OVERLAY)
+            return
     token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
     cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a, _ in assessments)))
     cache.replace(SNAPSHOT, {"snapshot": (
         state[0], state[1], token, [record or a.record() for a, record in assessments],
-        [len(a.score) for a, _ in assessments],
-        (history_state.available, history_state.shallow, history_state.reason, list(history_state.warnings)),
-        files_with_findings, leniency)})
+        [len(a.score) for a, _ in assessments], frozen_state, files_with_findings, leniency)})
     cache.flush(SNAPSHOT)
+    cache.replace(OVERLAY, {})  # the join written whole has none
+    cache.flush(OVERLAY)
 
 
 # ---------------------------------------------------------------- after commits
@@ -266,7 +307,7 @@ def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, stored: li
         if assessment.feedback is not None and assessment.feedback.rating is not None \
                 and leniency.get(assessment.receiver.key) != snapshot.leniency.get(assessment.receiver.key):
             return None
-    rescored = [(assess_one(digest, feedback, history, leniency, due_days=config.feedback_due_days,
-                            weights=weights, as_of=as_of), None) for digest, feedback in fresh.values()]
-    merged = sorted(kept + rescored, key=lambda pair: pair[0].id)
-    return merged, leniency, len(rescored)
+    rescored = [assess_one(digest, feedback, history, leniency, due_days=config.feedback_due_days, weights=weights,
+                           as_of=as_of) for digest, feedback in fresh.values()]
+    merged = sorted(kept + [(a, None) for a in rescored], key=lambda pair: pair[0].id)
+    return merged, leniency, rescored
