@@ -85,6 +85,13 @@ def contained(root: Path, path: Path) -> Path:
 
 def display_path(path: Path) -> str:
     """A path as a person in the current folder would type it (POSIX separators)."""
+    text = os.fspath(path)
+    if os.sep == "/" and text.startswith("/"):  # the usual case, without relpath's work per file
+        here = os.getcwd()
+        rest = text[len(here) + 1:]
+        if text.startswith(here) and text[len(here):len(here) + 1] == "/" and rest and "//" not in rest \
+                and "/." not in rest and not rest.startswith(".") and not rest.endswith("/") and here != "/":
+            return rest
     try:
         return Path(os.path.relpath(path)).as_posix()
     except ValueError:
