@@ -60,17 +60,30 @@ def chunks(command: list[str]) -> list[list[str]]:
     return parts + [head + current] if current else parts or [command]
 
 
+def once(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds and peak MB of one run (of every part, when the command line is split)."""
+    measured = [timed(part, cwd) for part in chunks(command)]
+    return sum(seconds for seconds, _ in measured), max(peak for _, peak in measured)
+
+
 def measure(command: list[str], cwd: Path, runs: int, before=None) -> tuple[float, int, int]:
     """Median seconds, peak MB, and how many processes one run needed."""
-    parts = chunks(command)
     times, peaks = [], []
     for _ in range(runs):
         if before:
             before()
-        measured = [timed(part, cwd) for part in parts]
-        times.append(sum(seconds for seconds, _ in measured))
-        peaks.append(max(peak for _, peak in measured))
-    return statistics.median(times), max(peaks), len(parts)
+        seconds, peak = once(command, cwd)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks), len(chunks(command))
+
+
+# the floors each step is compared with, timed between its runs (A, floor, A, floor, …): on a
+# shared machine a ratio is only worth something between figures measured side by side
+BESIDE = {"check cold": ("check-jsonschema",), "report cold": ("git log floor", "libyaml floor"),
+          "report warm": ("git log floor",), "report after a commit": ("git log floor",),
+          "check --changed-since (fresh clone)": ("handoff --version",)}
+FLOORS = {"check-jsonschema", "git log floor", "libyaml floor", "handoff --version"}
 
 
 def fresh_clone(repo: Path, workdir: Path, count: int) -> Path:
@@ -145,15 +158,41 @@ def bench_size(count: int, workdir: Path, runs: int, cj_runs: int, only: set[str
     checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
     if checker:
         steps.append(("check-jsonschema", [checker, "--schemafile", str(schema), *files], cj_runs, None, repo))
+    by_name = {step[0]: step for step in steps}
+    pooled: dict[str, list[tuple[float, int]]] = {}  # a floor's runs beside the steps
     for name, command, count_runs, before, where in steps:
-        if only is not None and name not in only:
+        if name in FLOORS or (only is not None and name not in only):
             continue
         if name.endswith("warm") or name == "report after a commit":
             timed(command, where)  # fill the cache (what a day's new commit follows)
-        seconds, peak, processes = measure(command, where, count_runs, before)
-        results[name] = (seconds, peak, count_runs, processes, time.strftime("%Y-%m-%d %H:%M"))
-        print(f"  N={count:>6} {name:<18} {seconds:8.3f} s  {peak:5d} MB  (median of {count_runs}, "
-              f"{processes} process{'es' if processes > 1 else ''})", flush=True)
+        floors = [by_name[f] for f in BESIDE.get(name, ()) if f in by_name]
+        runs_here, beside = [], {f[0]: [] for f in floors}
+        for _ in range(count_runs):
+            if before:
+                before()
+            runs_here.append(once(command, where))
+            for floor in floors:
+                beside[floor[0]].append(once(floor[1], floor[4]))
+        seconds = statistics.median(r[0] for r in runs_here)
+        results[name] = (seconds, max(r[1] for r in runs_here), count_runs, len(chunks(command)),
+                         time.strftime("%Y-%m-%d %H:%M"),
+                         {floor: statistics.median(r[0] for r in values) for floor, values in beside.items()})
+        for floor, values in beside.items():
+            pooled.setdefault(floor, []).extend(values)
+        print(f"  N={count:>6} {name:<18} {seconds:8.3f} s  {results[name][1]:5d} MB  (median of {count_runs}"
+              + "".join(f"; {f} beside it {m:.3f} s" for f, m in results[name][5].items()) + ")", flush=True)
+    for name, command, count_runs, before, where in steps:
+        if name not in FLOORS or (only is not None and name not in only and name not in pooled):
+            continue
+        if name in pooled:
+            values = pooled[name]
+            results[name] = (statistics.median(v[0] for v in values), max(v[1] for v in values), len(values),
+                             len(chunks(command)), time.strftime("%Y-%m-%d %H:%M"))
+        else:
+            seconds, peak, processes = measure(command, where, count_runs, before)
+            results[name] = (seconds, peak, count_runs, processes, time.strftime("%Y-%m-%d %H:%M"))
+        print(f"  N={count:>6} {name:<18} {results[name][0]:8.3f} s  {results[name][1]:5d} MB  "
+              f"(median of {results[name][2]})", flush=True)
     return results
 
 
@@ -202,14 +241,21 @@ def target_rows(r: dict) -> list[str]:
         if step not in r:
             continue
         value = r[step][0]
+        beside = r[step][5] if len(r[step]) > 5 else {}  # floors timed between this step's runs
+
+        def floor_of(name: str) -> float:
+            return beside.get(name) or r.get(name, (0,))[0]
+
         if against == "floors":
-            floor = r.get("git log floor", (0,))[0] + r.get("libyaml floor", (0,))[0]
+            floor = floor_of("git log floor") + floor_of("libyaml floor")
             shown = f"git log + libyaml {floor:.3f} s"
         elif against:
-            floor = r.get(against, (0,))[0]
+            floor = floor_of(against)
             shown = f"{against} {floor:.3f} s"
         else:
             floor, shown = 0.0, "–"
+            if "handoff --version" in beside:
+                shown = f"(start-up: `handoff --version` {beside['handoff --version']:.3f} s)"
         if against == "check-jsonschema":
             how = ratio(floor, value) + " faster" if floor else "–"
         else:
@@ -242,7 +288,9 @@ def write_results(path: Path, sizes: list[dict], start: dict, runs: int) -> None
               "| N | situation | median | floor | ratio | target | |", "|---:|---|---:|---|---:|---|---|"]
     for r in sizes:
         lines += target_rows(r)
-    lines += ["", "\"report after a commit\": each run follows a new commit that changes one handoff; "
+    lines += ["", "Floors in this table were timed between the runs of the step they are compared with (A, floor, "
+              "A, floor, …), so a busy neighbour slows both alike.", "",
+              "\"report after a commit\": each run follows a new commit that changes one handoff; "
               "\"check --changed-since (fresh clone)\": `git clone` of the corpus plus one commit changing one "
               "handoff, no cache, `handoff check --changed-since HEAD~1`."]
     version, typer_import = start["handoff --version"], start["python -c 'import typer'"]
