@@ -312,6 +312,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="take sizes measured earlier from --workdir")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md")
     args = parser.parse_args()
+    args.workdir = args.workdir.resolve()  # the commands run inside the corpus, with paths into it
     args.workdir.mkdir(parents=True, exist_ok=True)
     start = startup()
     sizes = []
