@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from generate import generate
-from run import timed
+from run import fresh_clone, timed
 
 
 def _commit_a_change(repo: Path, touch: int) -> None:
@@ -31,7 +31,8 @@ def _commit_a_change(repo: Path, touch: int) -> None:
     subprocess.run(["git", "commit", "-q", "-m", "bench: touch", "--", str(touched)], cwd=repo, env=env, check=True)
 
 
-def compare(builds: dict[str, str], size: int, runs: int, workdir: Path) -> list[tuple[str, dict[str, float]]]:
+def compare(builds: dict[str, str], size: int, runs: int, workdir: Path,
+            only: list[str] | None = None) -> list[tuple[str, dict[str, float]]]:
     source = workdir / f"repo-{size}"
     if not (source / ".git").exists():
         generate(size, source)
@@ -42,10 +43,12 @@ def compare(builds: dict[str, str], size: int, runs: int, workdir: Path) -> list
         shutil.copytree(source, copy, symlinks=True)
         shutil.rmtree(copy / ".git" / "handoff", ignore_errors=True)
         copies[label] = copy
+    clone = fresh_clone(source, workdir, size)  # a pull request's checkout in CI: no cache
     touches = iter(range(1, 1_000_000))
     steps = [
         ("check cold", ["check"], "drop"),
         ("check warm", ["check"], "fill"),
+        ("check --changed-since (fresh clone)", ["check", "--changed-since", "HEAD~1"], "clone"),
         ("report cold", ["report", "--format", "json"], "drop"),
         ("report warm", ["report", "--format", "json"], "fill"),
         ("report after a commit", ["report", "--format", "json"], "commit"),
@@ -53,15 +56,20 @@ def compare(builds: dict[str, str], size: int, runs: int, workdir: Path) -> list
     ]
     results = []
     for name, args, before in steps:
+        if only and name not in only:
+            continue
         times: dict[str, list[float]] = {label: [] for label in builds}
-        if before == "fill":
+        if before in ("fill", "commit"):  # a report after a commit follows one that filled the cache
             for label, binary in builds.items():
                 timed([binary, *args], copies[label])
         for _ in range(runs):
             touch = next(touches)
             for label, binary in builds.items():
                 repo = copies[label]
-                if before == "drop":
+                if before == "clone":
+                    repo = clone
+                    shutil.rmtree(clone / ".git" / "handoff", ignore_errors=True)
+                elif before == "drop":
                     shutil.rmtree(repo / ".git" / "handoff", ignore_errors=True)
                 elif before == "commit":
                     _commit_a_change(repo, touch)
@@ -81,9 +89,10 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "handoff-bench")
+    parser.add_argument("--steps", nargs="+", help="only these steps (names as printed)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = compare({"A": args.a, "B": args.b}, args.size, args.runs, args.workdir)
+    results = compare({"A": args.a, "B": args.b}, args.size, args.runs, args.workdir, args.steps)
     print()
     print(f"| step (N={args.size:,}, medians of {args.runs}, interleaved) | A | B | B / A |")
     print("|---|---:|---:|---:|")

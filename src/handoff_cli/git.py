@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -124,13 +124,16 @@ class Git:
 
     # ------------------------------------------------------------ the index and the working tree
 
-    def index_blobs(self, relative_dir: str) -> dict[str, str]:
-        """path -> blob id for tracked regular files under `relative_dir` that match the index;
-        empty when git cannot tell (then nothing is cached, never an error)."""
+    def index_blobs(self, relative_dir: str, paths: list[str] | None = None) -> dict[str, str]:
+        """path -> blob id for tracked regular files under `relative_dir` (or only those among
+        `paths`, relative to the root, taken literally) that match the index; empty when git
+        cannot tell (then nothing is cached, never an error)."""
+        specs = [relative_dir] if paths is None else [f":(literal){path}" for path in paths]
+        if not specs:
+            return {}
         try:
-            staged, dirty = self.run_together(["ls-files", "-s", "-z", "--", relative_dir],
-                                              ["ls-files", "-m", "-o", "-z", "--exclude-standard", "--",
-                                               relative_dir])
+            staged, dirty = self.run_together(["ls-files", "-s", "-z", "--", *specs],
+                                              ["ls-files", "-m", "-o", "-z", "--exclude-standard", "--", *specs])
         except GitError:
             return {}
         if not (staged.ok and dirty.ok):
@@ -147,15 +150,26 @@ class Git:
     def head_if_clean(self, relative_dir: str) -> str | None:
         """HEAD, the folder's prefix and shallowness as one text, when nothing under
         `relative_dir` differs from HEAD (changed, staged, untracked or ignored); else None."""
+        return self.start_head_if_clean(relative_dir)()
+
+    def start_head_if_clean(self, relative_dir: str) -> Callable[[], str | None]:
+        """`head_if_clean` in two steps: git starts now (on other cores); the returned callable
+        waits for the answer. The caller works in between."""
         try:
-            head, status = self.run_together(
-                ["rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD"],
-                ["status", "--porcelain", "-z", "--untracked-files=all", "--ignored", "--", relative_dir])
+            processes = [self.start("rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD"),
+                         self.start("status", "--porcelain", "-z", "--untracked-files=all", "--ignored", "--",
+                                    relative_dir)]
         except GitError:
-            return None
-        if not head.ok or not status.ok or status.out:
-            return None
-        return head.text
+            return lambda: None
+
+        def answer() -> str | None:
+            outputs = [process.communicate()[0] for process in processes]
+            head, status = (Done(process.returncode, out, b"") for process, out in zip(processes, outputs))
+            if not head.ok or not status.ok or status.out:
+                return None
+            return head.text
+
+        return answer
 
     def uncommitted(self, pathspec: str) -> list[tuple[str, str]]:
         """(status code, path) of files under `pathspec` that differ from HEAD, renames unpaired."""
@@ -167,14 +181,32 @@ class Git:
     def changed_since(self, ref: str, *pathspecs: str) -> list[str]:
         """Files under `pathspecs` (relative to the root) added, changed or deleted since `ref`
         (in the working tree too), and untracked ones; names as they are (`-z`: never quoted)."""
+        listing = self.start("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)  # meanwhile
         changed = self.run("diff", "--name-only", "-z", "--no-renames", "--relative", ref, "--", *pathspecs)
+        untracked = Done(listing.returncode, listing.communicate()[0], b"")
         if not changed.ok:
             problem = changed.err.decode("utf-8", "replace").strip()
             raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
                                   else t("git.unknown_revision.silent", ref=ref),
                                   hint=t("git.unknown_revision.hint"))
-        untracked = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)
         return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
+
+    def changed_between(self, old: str, new: str, relative_dir: str) -> list[tuple[str, str, str, str]] | None:
+        """(status, path, old mode, new mode) of each file under `relative_dir` that differs
+        between the commits `old` and `new` (renames unpaired; paths relative to the root);
+        None when git cannot tell."""
+        done = self.run("diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", "--relative", old, new, "--",
+                        relative_dir)
+        if not done.ok:
+            return None
+        fields = done.text.split("\0")
+        changes = []
+        for meta, path in zip(fields[0::2], fields[1::2]):
+            parts = meta.split()
+            if len(parts) != 5 or not meta.startswith(":"):
+                return None
+            changes.append((parts[4], path, parts[0][1:], parts[1]))
+        return changes
 
     def file_at(self, ref: str, path: str, limit: int) -> bytes | None:
         """The contents of `path` (relative to the root) as committed in `ref`, or None when it

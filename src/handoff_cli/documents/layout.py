@@ -6,6 +6,7 @@ Every piece of code that lists or locates documents goes through this module.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +85,13 @@ def contained(root: Path, path: Path) -> Path:
 
 def display_path(path: Path) -> str:
     """A path as a person in the current folder would type it (POSIX separators)."""
+    text = os.fspath(path)
+    if os.sep == "/" and text.startswith("/"):  # the usual case, without relpath's work per file
+        here = os.getcwd()
+        rest = text[len(here) + 1:]
+        if text.startswith(here) and text[len(here):len(here) + 1] == "/" and rest and "//" not in rest \
+                and "/." not in rest and not rest.startswith(".") and not rest.endswith("/") and here != "/":
+            return rest
     try:
         return Path(os.path.relpath(path)).as_posix()
     except ValueError:
@@ -126,6 +134,42 @@ def _scan_folder(folder: str, parts: tuple[str, ...], handoffs_dir: Path, result
                 (result.feedback if named[1] else result.documents).append(Path(entry.path))
             else:
                 result.strays.append(Stray(Path(entry.path), misplacement(Path(entry.path), handoffs_dir)))
+
+
+def proper_document(handoffs_dir: Path, handoff_id: str) -> Path | None:
+    """The document `scan` would list for `handoff_id`, or None, without scanning the folder:
+    a regular file (not a link) at its date folder, reached through real folders only
+    (`scan` follows no link). What `check` of a few named files needs of the rest."""
+    if not is_valid_id(handoff_id):
+        return None
+    path = document_path(handoffs_dir, handoff_id)
+    if not handoffs_dir.is_dir():
+        return None
+    folder = handoffs_dir
+    for part in (*date_parts(handoff_id), path.name):
+        folder = folder / part
+        try:
+            mode = folder.lstat().st_mode
+        except (OSError, ValueError):
+            return None
+        wanted = stat.S_ISREG(mode) if part == path.name else stat.S_ISDIR(mode)
+        if not wanted:
+            return None
+    return path
+
+
+class ProperDocuments:
+    """id -> its proper document, as `scan` finds them, looked up one at a time (for a few
+    named files, where scanning tens of thousands would cost more than the check)."""
+
+    def __init__(self, handoffs_dir: Path):
+        self.handoffs_dir = handoffs_dir
+        self._known: dict[str, Path | None] = {}
+
+    def get(self, handoff_id: str) -> Path | None:
+        if handoff_id not in self._known:
+            self._known[handoff_id] = proper_document(self.handoffs_dir, handoff_id)
+        return self._known[handoff_id]
 
 
 def known_ids(handoffs_dir: Path) -> list[str]:

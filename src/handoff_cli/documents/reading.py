@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
+from yaml.nodes import ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from handoff_cli.i18n import t
@@ -348,6 +348,56 @@ def _construct_number(loader, node):
         raise _Decline from None
 
 
+def _resolve(self, kind, value, implicit):
+    """PyYAML's `BaseResolver.resolve`, without its per-scalar list concatenation (it runs
+    for every scalar of every file: a fifth of the C loader's time)."""
+    if kind is ScalarNode and implicit[0]:
+        table = self.yaml_implicit_resolvers
+        for tag, regexp in table.get(value[0] if value else "", ()):
+            if regexp.match(value):
+                return tag
+        for tag, regexp in table.get(None, ()):
+            if regexp.match(value):
+                return tag
+    if self.yaml_path_resolvers:  # none are registered; kept exact all the same
+        return Resolver.resolve(self, kind, value, implicit)
+    if kind is ScalarNode:
+        return self.DEFAULT_SCALAR_TAG
+    return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+
+_StrictLoader.resolve = _resolve
+_STR, _SEQ, _MAP, _TIMESTAMP = _YAML + "str", _YAML + "seq", _YAML + "map", _YAML + "timestamp"
+
+
+def _value(node):
+    """What `_StrictLoader`'s constructors make of a composed node, in one plain recursion
+    (PyYAML's construct_document goes through generators and state for each node): the
+    same values, and _Decline where they would refuse (an unknown tag included)."""
+    tag = node.tag
+    if tag == _STR or tag == _TIMESTAMP:
+        return node.value
+    if tag == _MAP:
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _Decline  # complex key
+            key = key_node.value
+            if key in result:
+                raise _Decline  # duplicate key
+            result[key] = _value(value_node)
+        return result
+    if tag == _SEQ:
+        return [_value(child) for child in node.value]
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return SafeConstructor.bool_values[node.value.lower()]
+    if tag == _INT or tag == _FLOAT:
+        return _construct_number(None, node)
+    raise _Decline
+
+
 _StrictLoader.add_constructor(_YAML + "map", _construct_mapping)
 _StrictLoader.add_constructor(_YAML + "timestamp", lambda loader, node: node.value)
 _StrictLoader.add_constructor(_INT, _construct_number)
@@ -374,7 +424,12 @@ def fast_load(data: bytes) -> tuple[bool, Any]:
     if text.count("\n---") or text.startswith("---") or text.count("\n..."):
         return False, None
     try:
-        value = yaml.load(text, Loader=_StrictLoader)
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        value = None if node is None else _value(node)
     except Exception:  # noqa: BLE001 - whatever the C loader trips on, the positional reader explains
         return False, None
     return (True, value) if isinstance(value, dict) else (False, None)

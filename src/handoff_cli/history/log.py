@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
@@ -91,10 +91,12 @@ def read_history(root: Path, handoffs_dir: str, cache=None) -> History:
     return start_history(root, handoffs_dir, cache)()
 
 
-def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], History]:
+def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = False) -> Callable[[], History]:
     """`read_history` in two steps: git starts walking the log now, on another core, spooling
     its output to a temporary file; the returned callable reads that and gives the History.
-    The caller works in between, and neither side's memory peaks at the same time."""
+    The caller works in between, and neither side's memory peaks at the same time.
+    `clean`: the caller knows that nothing under the folder differs from HEAD (git is not
+    asked again which documents are not committed yet)."""
     repository = Git(root)
     try:
         top, shallow = repository.toplevel, repository.shallow
@@ -105,8 +107,13 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
     pathspec = f"{prefix}/{handoffs_dir}" if prefix != "." else handoffs_dir
     reusing, since = False, None
-    state = cache.part("history").get("state") if cache is not None and cache.enabled else None
-    if head and state and state[0] == pathspec and state[2] == shallow:
+    # what the cached timelines describe, from a small part of its own (the timelines are
+    # read once, when the new commits are known)
+    state = None
+    if cache is not None and cache.enabled:
+        state = cache.part(HEAD_PART).get("state")
+        cache.flush(HEAD_PART)
+    if head and state and len(state) == 3 and state[0] == pathspec and state[2] == shallow:
         cached_head = state[1]
         if cached_head == head:
             reusing, since = True, head
@@ -114,30 +121,50 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
             processes += 1
             if repository.is_ancestor(cached_head, head):
                 reusing, since = True, cached_head
-    if state is not None:
-        del state
-        cache.flush("history")  # the cached timelines are read again when needed, not held meanwhile
+    del state
     log = _start_log(repository, pathspec, since) if head and since != head else None
 
     def finish() -> History:
         nonlocal processes, log
         timelines: dict[str, Timeline] = {}
         unreadable: list[str] = []  # short shas of commits whose fields could not be read
+        incremental = reusing
+        base_head, updates = None, {}
         if reusing:
             state = cache.part("history").get("state")
-            if state and len(state) == 5 and tuple(state[:3]) == (pathspec, since, shallow):
-                timelines, unreadable = _thaw(state[3]), list(state[4])
+            cache.flush("history")
+            if state and len(state) == 5 and (state[0], state[2]) == (pathspec, shallow) and isinstance(state[3], dict):
+                base_head, frozen, unreadable = state[1], state[3], list(state[4])
+                newer = cache.part(DELTA_PART).get("delta")  # timelines changed since the base was written
+                cache.flush(DELTA_PART)
+                if isinstance(newer, tuple) and len(newer) == 4 and newer[0] == base_head and newer[1] == since:
+                    updates, unreadable = newer[2], list(newer[3])
+                    for handoff_id, timeline in updates.items():
+                        if timeline is None:
+                            frozen.pop(handoff_id, None)
+                        else:
+                            frozen[handoff_id] = timeline
+                elif base_head != since:
+                    base_head = None
+            if base_head is not None:
+                timelines = LazyTimelines(frozen)
             else:  # another process replaced the cache meanwhile: read everything
                 if log is not None:
                     log().close()  # the log of the new commits alone: its git ends, its file goes
                 log = _start_log(repository, pathspec, None)
+                incremental = False
             del state
         history = History(timelines, shallow=shallow, head=head or None)
+        touched: set[str] = set()
         if log is not None:
-            processes += 1 + _read_log(repository, log(), timelines, unreadable)
+            processes += 1 + _read_log(repository, log(), timelines, unreadable, touched)
             if cache is not None and cache.enabled:
-                cache.put("history", "state", (pathspec, head, shallow, _freeze(timelines), unreadable))  # caller saves
-        processes += _mark_uncommitted(repository, pathspec, timelines)
+                _store(cache, pathspec, head, shallow, timelines, unreadable,
+                       (base_head, updates, touched) if incremental else None)
+        if not clean:
+            processes += _mark_uncommitted(repository, pathspec, timelines, touched)
+        history.changed = frozenset(touched) if incremental else None
+        history.changed_since = since if incremental else None
         history.git_processes = processes
         history.warnings = tuple(t("history.unreadable_commit", sha=sha) for sha in unreadable)
         return history
@@ -145,29 +172,103 @@ def start_history(root: Path, handoffs_dir: str, cache=None) -> Callable[[], His
     return finish
 
 
-def _freeze(timelines: dict[str, Timeline]) -> list:
-    """Timelines as plain tuples, for the cache (uncommitted state is never cached)."""
-    def commit(c: Commit | None):
-        return None if c is None else (c.sha, c.at.isoformat(), c.name, c.email)
-
-    return [(t.handoff_id, commit(t.handed_over), commit(t.received), commit(t.feedback),
-             [(commit(r.commit), list(r.fields)) for r in t.rework]) for t in timelines.values()]
+HEAD_PART = "history-head"  # (pathspec, HEAD, shallow) of the cached timelines (the base with its delta)
+DELTA_PART = "history-delta"  # (the base's HEAD, HEAD, id -> timeline or None, unreadable): changed since
+DELTA_LIMIT = 5000  # beyond this many changed timelines, the base is written whole again
 
 
-def _thaw(frozen: list) -> dict[str, Timeline]:
-    commits: dict[str, Commit] = {}  # one object per commit, as the log gives them
+def _store(cache, pathspec: str, head: str, shallow: bool, timelines, unreadable: list[str], since_base) -> None:
+    """Keep the timelines for the next run (the caller saves): after a few new commits only
+    those they changed (`since_base`: the base's HEAD, what changed since it before, what
+    changed now), so a hundred thousand timelines are not written again for one commit."""
+    cache.put(HEAD_PART, "state", (pathspec, head, shallow))
+    if since_base is not None:
+        base_head, updates, touched = since_base
+        updates = dict(updates)
+        for handoff_id in touched:
+            timeline = timelines.get(handoff_id)
+            updates[handoff_id] = None if timeline is None else _freeze_one(timeline)
+        if len(updates) <= DELTA_LIMIT:
+            cache.replace(DELTA_PART, {"delta": (base_head, head, updates, unreadable)})
+            return
+    cache.replace("history", {"state": (pathspec, head, shallow, _freeze(timelines), unreadable)})
+    cache.replace(DELTA_PART, {})
 
-    def commit(c) -> Commit | None:
+
+def _frozen_commit(c: Commit | None):
+    return None if c is None else (c.sha, c.at.isoformat(), c.name, c.email)
+
+
+def _freeze_one(timeline: Timeline) -> tuple:
+    return (_frozen_commit(timeline.handed_over), _frozen_commit(timeline.received),
+            _frozen_commit(timeline.feedback), [(_frozen_commit(r.commit), list(r.fields)) for r in timeline.rework])
+
+
+def _freeze(timelines) -> dict:
+    """Timelines as plain values, id -> tuple, for the cache (uncommitted state is never cached)."""
+    if isinstance(timelines, LazyTimelines):
+        return timelines.frozen()
+    return {handoff_id: _freeze_one(timeline) for handoff_id, timeline in timelines.items()}
+
+
+class LazyTimelines(MutableMapping):
+    """The cached timelines, made into objects only when asked for: after a few new commits
+    a report needs the few they touched, not a hundred thousand."""
+
+    def __init__(self, frozen: dict):
+        self._frozen = frozen  # id -> tuple (`_freeze_one`), for those not asked for yet
+        self._live: dict[str, Timeline] = {}
+        self._commits: dict[str, Commit] = {}  # one object per commit, as the log gives them
+
+    def _commit(self, c) -> Commit | None:
         if c is None:
             return None
-        known = commits.get(c[0])
+        known = self._commits.get(c[0])
         if known is None:
-            known = commits[c[0]] = Commit(c[0], datetime.fromisoformat(c[1]), sys.intern(c[2]), sys.intern(c[3]))
+            known = self._commits[c[0]] = Commit(c[0], datetime.fromisoformat(c[1]), sys.intern(c[2]),
+                                                 sys.intern(c[3]))
         return known
 
-    return {handoff_id: Timeline(handoff_id, commit(handed), commit(received), commit(feedback),
-                                 [Rework(commit(c), tuple(fields)) for c, fields in rework])
-            for handoff_id, handed, received, feedback, rework in frozen}
+    def __getitem__(self, handoff_id: str) -> Timeline:
+        live = self._live.get(handoff_id)
+        if live is None:
+            handed, received, feedback, rework = self._frozen.pop(handoff_id)  # KeyError when unknown
+            live = self._live[handoff_id] = Timeline(
+                handoff_id, self._commit(handed), self._commit(received), self._commit(feedback),
+                [Rework(self._commit(c), tuple(fields)) for c, fields in rework])
+        return live
+
+    def get(self, handoff_id: str, default=None):
+        try:
+            return self[handoff_id]
+        except KeyError:
+            return default
+
+    def __setitem__(self, handoff_id: str, timeline: Timeline) -> None:
+        self._frozen.pop(handoff_id, None)
+        self._live[handoff_id] = timeline
+
+    def __delitem__(self, handoff_id: str) -> None:
+        if handoff_id in self._live:
+            del self._live[handoff_id]
+        else:
+            del self._frozen[handoff_id]
+
+    def __contains__(self, handoff_id) -> bool:
+        return handoff_id in self._live or handoff_id in self._frozen
+
+    def __iter__(self):
+        yield from list(self._live)
+        yield from list(self._frozen)
+
+    def __len__(self) -> int:
+        return len(self._live) + len(self._frozen)
+
+    def frozen(self) -> dict:
+        """Every timeline as plain values; those never asked for are not made into objects."""
+        result = dict(self._frozen)
+        result.update((handoff_id, _freeze_one(timeline)) for handoff_id, timeline in self._live.items())
+        return result
 
 
 def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[], IO[bytes]]:
@@ -194,12 +295,15 @@ def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[]
     return spooled
 
 
-def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], unreadable: list[str]) -> int:
+def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], unreadable: list[str],
+              touched: set[str] | None = None) -> int:
     """Fill timelines from the log; returns the number of git processes started for blobs.
 
     Every commit is listed (see `_start_log`), so a header is parsed only when a change
     under the folder follows it. A commit whose fields cannot be read is added to
-    `unreadable` (once, by its short sha) and its changes are skipped: it is unknown."""
+    `unreadable` (once, by its short sha) and its changes are skipped: it is unknown. The ids
+    of every timeline a change names are added to `touched`."""
+    touched = set() if touched is None else touched
     feedback_versions: list[tuple[Commit, str, str]] = []  # commit, id, blob
     document_changes: list[tuple[Commit, str, str, str]] = []  # commit, id, old blob, new blob
     header: str | None = None
@@ -229,8 +333,11 @@ def _read_log(repository: Git, log: IO[bytes], timelines: dict[str, Timeline], u
                     skipping = True
                     continue
             handoff_id, is_feedback = named
+            touched.add(handoff_id)
             if status.startswith("R"):
                 old_named = layout.id_from_name(names[0].rsplit("/", 1)[-1])
+                if old_named:
+                    touched.add(old_named[0])
                 if old_named and old_named[0] != handoff_id and old_named[0] in timelines:
                     timelines.setdefault(handoff_id, timelines.pop(old_named[0])).handoff_id = handoff_id
             timeline = timelines.setdefault(handoff_id, Timeline(handoff_id))
@@ -306,12 +413,15 @@ def context_fields(data: bytes) -> dict[str, bytes | object]:
     return fields
 
 
-def _mark_uncommitted(repository: Git, pathspec: str, timelines: dict[str, Timeline]) -> int:
+def _mark_uncommitted(repository: Git, pathspec: str, timelines: dict[str, Timeline],
+                      touched: set[str] | None = None) -> int:
     """Documents not committed yet count as handed over now (the join fills in the time)."""
     for code, path in repository.uncommitted(pathspec):
         named = layout.id_from_name(path.rsplit("/", 1)[-1])
         if named is None or named[1] or "D" in code:
             continue
+        if touched is not None:
+            touched.add(named[0])
         timeline = timelines.setdefault(named[0], Timeline(named[0]))
         timeline.uncommitted = timeline.handed_over is None
     return 1

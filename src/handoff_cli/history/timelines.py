@@ -40,6 +40,10 @@ class History:
     git_processes: int = 0
     reason: str | None = None  # why history is unavailable
     warnings: tuple[str, ...] = ()  # one line per commit that could not be read (and was left out)
+    # the handoffs whose timelines the commits since the cached HEAD touched (renames: both
+    # ids); None when history was read in full, so any timeline may differ from the cache's
+    changed: frozenset[str] | None = None
+    changed_since: str | None = None  # the cached HEAD `changed` is counted from
 
     def timeline(self, handoff_id: str) -> Timeline:
         return self.timelines.get(handoff_id) or Timeline(handoff_id)

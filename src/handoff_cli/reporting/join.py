@@ -79,22 +79,31 @@ class Assessment:
         return json.loads(bytes(self.score))
 
     def record(self) -> tuple:
-        """Plain values, for the cache (the score is kept apart: see `survey`)."""
+        """Plain values, for the cache (the score is kept apart: see `survey`), with the
+        derived ones, so that a hundred thousand are made again quickly (`from_record`)."""
         return (self.id, self.kind, self.title, person_record(self.sender), person_record(self.receiver),
                 self.safety_issue, self.feedback.record() if self.feedback else None, self.handed_at.isoformat(),
                 self.handed_source, _iso(self.received_at), _iso(self.feedback_at), self.quality,
                 self.feedback_by_other, self.disagreements, self.receipt_due.toordinal(),
-                self.outcome_due.toordinal(), self.unfilled)
+                self.outcome_due.toordinal(), self.unfilled, self.timed_now,
+                (self.final, self.awaiting, self.receipt_hours, self.outcome_hours, self.receipt_on_time))
 
     @classmethod
     def from_record(cls, record: tuple, score: bytes | memoryview) -> "Assessment":
         (handoff_id, kind, title, sender, receiver, safety, feedback, handed_at, source, received_at, feedback_at,
-         total, by_other, disagreements, receipt_day, outcome_day, unfilled) = record
-        return cls(handoff_id, kind, title, person_from_record(sender), person_from_record(receiver), safety,
-                   FeedbackDigest.from_record(feedback) if feedback else None, datetime.fromisoformat(handed_at),
-                   source, _from_iso(received_at), _from_iso(feedback_at), total, tuple(by_other),
-                   tuple(disagreements),
-                   date.fromordinal(receipt_day), date.fromordinal(outcome_day), score, unfilled=tuple(unfilled))
+         total, by_other, disagreements, receipt_day, outcome_day, unfilled, timed_now, derived) = record
+        self = cls.__new__(cls)  # every field set here, the derived ones as they were computed
+        self.id, self.kind, self.title = handoff_id, kind, title
+        self.sender, self.receiver = person_from_record(sender), person_from_record(receiver)
+        self.safety_issue = safety
+        self.feedback = FeedbackDigest.from_record(feedback) if feedback else None
+        self.handed_at, self.handed_source = datetime.fromisoformat(handed_at), source
+        self.received_at, self.feedback_at = _from_iso(received_at), _from_iso(feedback_at)
+        self.quality, self.feedback_by_other, self.disagreements = total, tuple(by_other), tuple(disagreements)
+        self.receipt_due, self.outcome_due = date.fromordinal(receipt_day), date.fromordinal(outcome_day)
+        self.score, self.timed_now, self.unfilled = score, timed_now, tuple(unfilled)
+        self.final, self.awaiting, self.receipt_hours, self.outcome_hours, self.receipt_on_time = derived
+        return self
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -113,58 +122,68 @@ def _disagrees(typed: datetime | None, actual: datetime | None) -> bool:
     return typed is not None and actual is not None and abs(typed - actual) > timedelta(days=1)
 
 
-def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, FeedbackDigest], history: History, *,
-           due_days: int, weights: Weights, as_of: datetime) -> list[Assessment]:
-    """Every valid handoff (its digest) with its feedback, timeline and scores.
-
-    In a shallow clone the oldest commit there holds everything that came before it, under
-    its own date and author: the typed times are not compared with its date, nor its author
-    with the receiver (the report says once that history is partial, not once per handoff)."""
+def ratings_by_receiver(digests: dict[str, HandoffDigest],
+                        feedback_digests: dict[str, FeedbackDigest]) -> dict[str, list[int]]:
+    """Every rating, by the receiver of the handoff it rates (what leniency is made of)."""
     ratings: dict[str, list[int]] = defaultdict(list)
     for handoff_id, feedback in feedback_digests.items():
         handoff = digests.get(handoff_id)
         if handoff and feedback.rating is not None:
             ratings[handoff.receiver.key].append(feedback.rating)
-    leniency = leniency_offsets(ratings, weights.shrinkage)
-    result = []
-    for handoff in digests.values():
-        feedback = feedback_digests.get(handoff.id)
-        timeline = history.timeline(handoff.id)
-        created = parse_datetime(handoff.created)
-        disagreements: list[str] = []
-        timed_now = False
-        if history.available and timeline.handed_over:
-            handed_at, handed_by, source = timeline.handed_over.at, timeline.handed_over.name, "git"
-            if _disagrees(created, handed_at) and not history.shallow:
-                disagreements.append(t("join.created", created=f"{created:%Y-%m-%d}",
-                                       committed=f"{handed_at:%Y-%m-%d}"))
-        elif history.available:
-            handed_at, handed_by, source, timed_now = as_of, handoff.sender.name, "uncommitted", True
-        else:
-            handed_at, handed_by, source = created or as_of, handoff.sender.name, "file"
-        received_at, received_now = _event_time(history, timeline.received, feedback and feedback.received_at,
-                                                "receipt", as_of, disagreements)
-        feedback_at, feedback_now = _event_time(history, timeline.feedback, feedback and feedback.outcome_at,
-                                                "outcome", as_of, disagreements)
-        missing = set(feedback.missing_fields) if feedback and feedback.final else set()
-        rework_fields = [r.fields for r in timeline.rework] if history.available else None
-        late = {f for r in timeline.rework for f in r.fields} & missing if history.available else set()
-        others = [by.name for by in feedback.authors if not by.is_same(handoff.receiver)] if feedback else []
-        for commit in (timeline.received, timeline.feedback):
-            if commit and not history.shallow and not Person(commit.name, commit.email).is_same(handoff.receiver):
-                others.append(commit.name)
-        by_other = tuple(dict.fromkeys(others))
-        score = quality(handoff.content, feedback, weights=weights, leniency=leniency.get(handoff.receiver.key, 0.0),
-                        rework_fields=rework_fields, supplied_late=late)
-        record = score_record(handoff, handed_at, handed_by, source, received_at, feedback_at, score,
-                              len(timeline.rework), sorted(late), bool(by_other))
-        result.append(Assessment(
-            handoff.id, handoff.kind, handoff.title, handoff.sender, handoff.receiver, handoff.safety_issue,
-            feedback, handed_at, source, received_at, feedback_at, score.total, by_other, tuple(disagreements),
-            receipt_due(handed_at), outcome_due(handed_at, due_days),
-            json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
-            timed_now or received_now or feedback_now, handoff.unfilled))
-    return result
+    return ratings
+
+
+def assess(digests: dict[str, HandoffDigest], feedback_digests: dict[str, FeedbackDigest], history: History, *,
+           due_days: int, weights: Weights, as_of: datetime) -> list[Assessment]:
+    """Every valid handoff (its digest) with its feedback, timeline and scores."""
+    leniency = leniency_offsets(ratings_by_receiver(digests, feedback_digests), weights.shrinkage)
+    return [assess_one(handoff, feedback_digests.get(handoff.id), history, leniency, due_days=due_days,
+                       weights=weights, as_of=as_of) for handoff in digests.values()]
+
+
+def assess_one(handoff: HandoffDigest, feedback: FeedbackDigest | None, history: History,
+               leniency: dict[str, float], *, due_days: int, weights: Weights, as_of: datetime) -> Assessment:
+    """One handoff with its feedback, timeline and scores; `leniency` is every receiver's
+    (`leniency_offsets` over all ratings): the only part that depends on other handoffs.
+
+    In a shallow clone the oldest commit there holds everything that came before it, under
+    its own date and author: the typed times are not compared with its date, nor its author
+    with the receiver (the report says once that history is partial, not once per handoff)."""
+    timeline = history.timeline(handoff.id)
+    created = parse_datetime(handoff.created)
+    disagreements: list[str] = []
+    timed_now = False
+    if history.available and timeline.handed_over:
+        handed_at, handed_by, source = timeline.handed_over.at, timeline.handed_over.name, "git"
+        if _disagrees(created, handed_at) and not history.shallow:
+            disagreements.append(t("join.created", created=f"{created:%Y-%m-%d}",
+                                   committed=f"{handed_at:%Y-%m-%d}"))
+    elif history.available:
+        handed_at, handed_by, source, timed_now = as_of, handoff.sender.name, "uncommitted", True
+    else:
+        handed_at, handed_by, source = created or as_of, handoff.sender.name, "file"
+    received_at, received_now = _event_time(history, timeline.received, feedback and feedback.received_at,
+                                            "receipt", as_of, disagreements)
+    feedback_at, feedback_now = _event_time(history, timeline.feedback, feedback and feedback.outcome_at,
+                                            "outcome", as_of, disagreements)
+    missing = set(feedback.missing_fields) if feedback and feedback.final else set()
+    rework_fields = [r.fields for r in timeline.rework] if history.available else None
+    late = {f for r in timeline.rework for f in r.fields} & missing if history.available else set()
+    others = [by.name for by in feedback.authors if not by.is_same(handoff.receiver)] if feedback else []
+    for commit in (timeline.received, timeline.feedback):
+        if commit and not history.shallow and not Person(commit.name, commit.email).is_same(handoff.receiver):
+            others.append(commit.name)
+    by_other = tuple(dict.fromkeys(others))
+    score = quality(handoff.content, feedback, weights=weights, leniency=leniency.get(handoff.receiver.key, 0.0),
+                    rework_fields=rework_fields, supplied_late=late)
+    record = score_record(handoff, handed_at, handed_by, source, received_at, feedback_at, score,
+                          len(timeline.rework), sorted(late), bool(by_other))
+    return Assessment(
+        handoff.id, handoff.kind, handoff.title, handoff.sender, handoff.receiver, handoff.safety_issue,
+        feedback, handed_at, source, received_at, feedback_at, score.total, by_other, tuple(disagreements),
+        receipt_due(handed_at), outcome_due(handed_at, due_days),
+        json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
+        timed_now or received_now or feedback_now, handoff.unfilled)
 
 
 def score_record(handoff: HandoffDigest, handed_at: datetime, handed_by: str, source: str,

@@ -5,7 +5,9 @@ One file per part, so that each command loads only what it needs:
                       clean tracked file (all)
   digests-v2.marshal  blob -> the digest of a valid document or feedback file (list, show, report)
   history-v2.marshal  the timelines and the HEAD they describe (show, report)
-  report-v2.marshal   the last join of digests and timelines, and what it depended on (show, report)
+  report-v2.marshal   the last join of digests and timelines, what it depended on (HEAD, the configuration,
+                      every receiver's leniency), so a report after new commits scores again only what
+                      they touched (store/survey.py) (show, report)
   report-v2.bin       that join's score records, JSON one after another (report-v2.marshal has their lengths)
 
 Blob ids come from the index (`git ls-files -s`); files that differ from the index
@@ -23,6 +25,7 @@ import gc
 import hashlib
 import json
 import marshal
+import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -38,9 +41,10 @@ from handoff_cli.rules.kinds import builtin_schema, schema_dir
 FORMAT = 2  # the layout of every part; files of other formats are removed when a part is written
 
 
-def clean_blob_ids(root: Path, relative_dir: str) -> dict[str, str]:
-    """path (relative to `root`) -> blob id, for tracked files that match the index."""
-    return Git(root).index_blobs(relative_dir)
+def clean_blob_ids(root: Path, relative_dir: str, paths: list[str] | None = None) -> dict[str, str]:
+    """path (relative to `root`) -> blob id, for tracked files that match the index (under
+    `relative_dir`, or only those of `paths`)."""
+    return Git(root).index_blobs(relative_dir, paths)
 
 
 @cache
@@ -75,6 +79,10 @@ class Cache:
 
     @classmethod
     def for_repository(cls, root: Path, kinds) -> "Cache":
+        """The repository's cache; none when HANDOFF_NO_CACHE is set (to anything but 0), which
+        must change no result, only the time."""
+        if os.environ.get("HANDOFF_NO_CACHE", "").strip() not in ("", "0"):
+            return cls(None, "")
         folder = git_dir(root)
         return cls(folder / "handoff" / "cache" if folder else None, fingerprint(kinds))
 

@@ -4,15 +4,13 @@ command wants: nothing (`check`), digests (`list`, `show`, `report`) or full mod
 from __future__ import annotations
 
 from collections import defaultdict
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handoff_cli.documents import layout
 from handoff_cli.documents.config import Config
 from handoff_cli.documents.layout import display_path
-from handoff_cli.documents.model import Feedback, Handoff
-from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
 from handoff_cli.rules.findings import Finding
 from handoff_cli.rules.kinds import Kind, Kinds
 from handoff_cli.rules.validate import duplicate_id_finding
@@ -27,6 +25,12 @@ from handoff_cli.store.reader import (
     read_feedback,
 )
 from handoff_cli.store.source import Source
+
+if TYPE_CHECKING:  # imported where made: `check` makes no digest nor model
+    from handoff_cli.documents.model import Feedback, Handoff
+    from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
+
+NAMED_BLOBS = 200  # up to this many named files, git is asked for their blob ids alone
 
 __all__ = ["DIGESTS", "FINDINGS", "MODELS", "Store", "load_store"]
 
@@ -54,12 +58,16 @@ class Store:
 class _Loader:
     """Reads and validates files once each, through the cache when their blob is known."""
 
-    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, want: str):
+    def __init__(self, config: Config, kinds: Kinds, fast: bool, cache: Cache | None, want: str,
+                 named: list[Path] | None = None):
         self.config, self.kinds, self.fast, self.want = config, kinds, fast, want
         self.cache = cache if cache is not None and cache.enabled else None
-        self.blobs = clean_blob_ids(config.root, config.dir) if self.cache else {}
         self.used: dict[str, set] = {"results": set(), "digests": set()}
         self._root = str(config.root) + "/"
+        # blob ids of the whole folder, or, for a few named files, of those alone
+        few = named is not None and len(named) <= NAMED_BLOBS
+        self.blobs = (clean_blob_ids(config.root, config.dir, [self._relative(p) for p in named] if few else None)
+                      if self.cache else {})
         self._documents: dict[Path, FileResult] = {}
         self._feedback: dict[Path, FileResult] = {}
 
@@ -73,7 +81,7 @@ class _Loader:
         except ValueError:
             return path.as_posix()
 
-    def _cached(self, key: tuple, blob: str | None, path: Path, digest_type) -> FileResult | None:
+    def _cached(self, key: tuple, blob: str | None, path: Path, is_feedback: bool) -> FileResult | None:
         """The cached result, unless it lacks what this command wants (models are never cached)."""
         if blob is None or self.want == MODELS:
             return None
@@ -86,7 +94,9 @@ class _Loader:
             digest_record = self.cache.part("digests").get(blob)
             if digest_record is None:
                 return None
-            digest = digest_type.from_record(digest_record)
+            from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
+
+            digest = (FeedbackDigest if is_feedback else HandoffDigest).from_record(digest_record)
             self.used["digests"].add(blob)
         self.used["results"].add(key)
         kind = self.kinds.get(record[1]) if record[1] in self.kinds else None
@@ -106,7 +116,7 @@ class _Loader:
         if path in self._documents:
             return self._documents[path]
         key, blob = self._document_key(path)
-        result = self._cached(key, blob, path, HandoffDigest)
+        result = self._cached(key, blob, path, False)
         if result is None:
             result = read_document(path, self.kinds, self.fast, self.want)
             self._remember(key, blob, result)
@@ -143,7 +153,7 @@ class _Loader:
                     sibling = path.with_name(target_id + layout.DOCUMENT_SUFFIX)
                     target_path = sibling if sibling.is_file() else None
         key, blob, target_kind = self._feedback_key(path, target_path)
-        result = None if source is not None else self._cached(key, blob, path, FeedbackDigest)
+        result = None if source is not None else self._cached(key, blob, path, True)
         if result is None:
             result = read_feedback(path, self.kinds, target_kind, target_path is not None, self.fast, self.want,
                                     source)
@@ -161,7 +171,7 @@ class _Loader:
             return
         missing = []
         for path in documents:
-            cached = self._cached(*self._document_key(path), path, HandoffDigest)
+            cached = self._cached(*self._document_key(path), path, False)
             if cached is None:
                 missing.append(path)
             else:
@@ -175,6 +185,8 @@ class _Loader:
         workers = worker_count(len(missing) + len(uncached_feedback))
         if not workers:
             return
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = None
         try:
             pool = start_pool(workers)  # its processes start with the first job
@@ -201,7 +213,7 @@ class _Loader:
     def _cached_feedback(self, path: Path, target_path: Path) -> bool:
         """Whether the cache answers for this feedback file (the answer is kept)."""
         key, blob, _ = self._feedback_key(path, target_path)
-        cached = self._cached(key, blob, path, FeedbackDigest)
+        cached = self._cached(key, blob, path, True)
         if cached is not None:
             self._feedback[path] = cached
         return cached is not None
@@ -215,17 +227,23 @@ def load_store(config: Config, kinds: Kinds, paths: list[Path] | None = None, *,
     With a `cache`, files whose content git already knows are not read again.
     """
     handoffs_dir = config.handoffs_dir
-    everything = layout.scan(handoffs_dir)
-    selected = everything if paths is None else layout.expand(paths, handoffs_dir)
+    if paths is None:
+        selected = layout.scan(handoffs_dir)
+        proper_documents = {layout.id_from_name(p.name)[0]: p for p in selected.documents}
+    else:  # a few named files: the rest is looked up by name when a feedback file needs its handoff
+        selected = layout.expand(paths, handoffs_dir)
+        proper_documents = layout.ProperDocuments(handoffs_dir)
     store = Store(config, kinds)
     store.files_checked = len(selected.documents) + len(selected.feedback) + len(selected.strays)
     store.skipped = selected.skipped
     for stray in selected.strays:
         store.findings.append(Finding(display_path(stray.path), 1, 1, "", stray.message, "rule.stray"))
-    loader = _Loader(config, kinds, fast, cache, want)
-    proper_documents = {layout.id_from_name(p.name)[0]: p for p in everything.documents}
+    loader = _Loader(config, kinds, fast, cache, want,
+                     None if paths is None else selected.documents + selected.feedback)
     loader.prefetch(selected.documents, selected.feedback, proper_documents)
 
+    if want == MODELS:
+        from handoff_cli.documents.model import Feedback, Handoff
     ids_seen: dict[str, list[Path]] = defaultdict(list)
     for path in selected.documents:
         result = loader.document(path)

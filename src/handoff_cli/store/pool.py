@@ -4,12 +4,9 @@ main process."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
 from handoff_cli.rules.kinds import Kinds
 from handoff_cli.store.reader import FileResult, read_document, read_feedback
 
@@ -27,12 +24,17 @@ def worker_count(files: int) -> int:
 
 
 def start_pool(workers: int):
+    import multiprocessing  # here: a check of a few files starts no worker, and pays nothing for them
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn, not fork: the caller may have threads running (git's log is being spooled)
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_jobs(pool, loader, jobs: list[tuple], workers: int) -> list[FileResult]:
     """Each job's result, in order; jobs go out in chunks, results come back as plain values."""
+    from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
+
     if not jobs:
         return []
     size = max(50, len(jobs) // (workers * 8))

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handoff_cli.documents import layout
 from handoff_cli.documents.layout import display_path
-from handoff_cli.documents.model import Feedback, Handoff
-from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
 from handoff_cli.rules.findings import Finding
 from handoff_cli.rules.kinds import Kind, Kinds
 from handoff_cli.rules.validate import validate_feedback, validate_handoff
 from handoff_cli.store.source import Source
+
+if TYPE_CHECKING:  # digests and models are imported when made: `check` makes neither
+    from handoff_cli.reporting.digests import FeedbackDigest, HandoffDigest
 
 FINDINGS, DIGESTS, MODELS = "findings", "digests", "models"  # what a command wants of valid files
 
@@ -48,8 +50,7 @@ def read_document(path: Path, kinds: Kinds, fast: bool, want: str) -> FileResult
         display_path(path), named[0] if named else None, parsed, kinds))
     value = source.parsed.value
     doc_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-    return _keep(FileResult(findings, kind, doc_id), value, want,
-                 lambda v: HandoffDigest.of(Handoff.from_dict(v, path), kind))
+    return _keep(FileResult(findings, kind, doc_id), value, want, lambda v: _handoff_digest(v, path, kind))
 
 
 def read_feedback(path: Path, kinds: Kinds, target_kind: Kind | None, target_exists: bool, fast: bool, want: str,
@@ -58,4 +59,18 @@ def read_feedback(path: Path, kinds: Kinds, target_kind: Kind | None, target_exi
     stem = layout.id_from_name(path.name)[0]
     findings = source.validated(lambda parsed: validate_feedback(
         display_path(path), stem, parsed, kinds, target_kind, target_exists))
-    return _keep(FileResult(findings), source.parsed.value, want, lambda v: FeedbackDigest.of(Feedback.from_dict(v, path)))
+    return _keep(FileResult(findings), source.parsed.value, want, lambda v: _feedback_digest(v, path))
+
+
+def _handoff_digest(value, path: Path, kind: Kind):
+    from handoff_cli.documents.model import Handoff
+    from handoff_cli.reporting.digests import HandoffDigest
+
+    return HandoffDigest.of(Handoff.from_dict(value, path), kind)
+
+
+def _feedback_digest(value, path: Path):
+    from handoff_cli.documents.model import Feedback
+    from handoff_cli.reporting.digests import FeedbackDigest
+
+    return FeedbackDigest.of(Feedback.from_dict(value, path))

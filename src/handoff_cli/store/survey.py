@@ -1,6 +1,19 @@
 """Gathering the report's join: git history and the files read side by side, or the last
-join taken from the cache when nothing it depends on has changed (same HEAD, a handoffs
-folder identical to HEAD, same configuration and code)."""
+join taken from the cache.
+
+Three ways, all giving what a cold run gives (tests/unit/test_incremental.py):
+- **warm**: nothing the join depends on has changed (same HEAD, a handoffs folder identical
+  to HEAD, same configuration and code): the last join is loaded as it is;
+- **after commits**: HEAD moved on from the cached join's HEAD (a descendant), the folder
+  is clean, and every file the commits changed is a valid handoff or feedback file in its
+  place: only the handoffs those commits touched (their files, or their git timelines) are
+  read and scored again; the rest keep their cached records. Leniency, the one part of a
+  score that depends on every handoff, is computed again exactly from all the ratings; when
+  it moved for a receiver whose untouched handoffs carry a rating, their scores would
+  change too, and the join is done in full instead;
+- **in full**: everything else, from the per-file caches (store.loader) and the cached
+  timelines (history.log).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +21,25 @@ import gc
 import hashlib
 import itertools
 import os
+import stat
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from handoff_cli.documents import layout
 from handoff_cli.documents.config import Config
+from handoff_cli.documents.ids import is_valid_id
 from handoff_cli.git import Git
 from handoff_cli.history.log import start_history
-from handoff_cli.history.timelines import HistoryState
-from handoff_cli.reporting.join import Assessment, assess
+from handoff_cli.history.timelines import History, HistoryState
+from handoff_cli.reporting.join import Assessment, assess, assess_one, ratings_by_receiver
 from handoff_cli.rules.kinds import Kinds
+from handoff_cli.scoring.leniency import leniency_offsets
 from handoff_cli.scoring.weights import Weights
 from handoff_cli.store.cache import Cache
 from handoff_cli.store.loader import DIGESTS, load_store
+from handoff_cli.store.reader import read_document, read_feedback
 
 
 @dataclass
@@ -28,10 +48,30 @@ class Survey:
     history: HistoryState
     files_with_findings: int
     from_snapshot: bool = False
+    rescored: int | None = None  # after commits: how many handoffs were scored again (None: all, or none)
 
 
 SNAPSHOT = "report"
-SNAPSHOT_FORMAT = 5  # the layout of the records below; part of the key
+SNAPSHOT_FORMAT = 7  # the layout of the records below; part of the key
+DELTA_LIMIT = 1000  # changed files or touched handoffs beyond which the join is done again in full
+OVERLAY = "report-delta"  # the handoffs scored again since the stored join was written whole
+OVERLAY_LIMIT = 2000  # beyond this many (or a tenth of all), the join is written whole again
+
+
+@dataclass
+class _Snapshot:
+    """The last join, as stored: records and their score JSON (in the blob), and what they
+    were computed from (HEAD, every receiver's leniency)."""
+
+    key: str  # what it depended on besides HEAD (`_repository_state`)
+    head: str
+    records: list
+    scores: list  # memoryviews into the blob, one per record
+    history_state: tuple
+    files_with_findings: int
+    leniency: dict
+    token: bytes = b""  # the stored join's (base's) token
+    overlay: dict | None = None  # id -> (record, score): scored again since the base was written
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
@@ -51,21 +91,39 @@ def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_o
 
 
 def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
-    key = _snapshot_key(config, cache)
-    if key is not None:
-        stored = cache.part(SNAPSHOT).get("snapshot")
-        cache.flush(SNAPSHOT)
-        blob = cache.read_blob(SNAPSHOT) if isinstance(stored, tuple) and len(stored) == 6 and stored[0] == key else None
-        if blob is not None and blob.startswith(stored[1]):  # the scores written with these records
-            _, token, records, lengths, history_state, files_with_findings = stored
-            view, start, assessments = memoryview(blob), len(token), []
-            for record, length in zip(records, lengths):
-                assessments.append(Assessment.from_record(record, view[start:start + length]))
-                start += length
-            available, shallow, reason, warnings = history_state
-            return Survey(assessments, HistoryState(available, shallow, reason, tuple(warnings)), files_with_findings,
-                          from_snapshot=True)
-    history_reader = start_history(config.root, config.dir, cache)  # git works on another core meanwhile
+    answer = Git(config.root).start_head_if_clean(config.dir) if cache.enabled else None
+    # while git tells whether the folder is clean, the last join is loaded (it is what is
+    # wanted in every case but a changed folder or configuration)
+    snapshot = _load_snapshot(cache) if answer is not None else None
+    kept = [Assessment.from_record(r, s) for r, s in zip(snapshot.records, snapshot.scores)] if snapshot else []
+    state = _repository_state(config, cache, answer()) if answer is not None else None
+    if snapshot is not None and (state is None or snapshot.key != state[0]):
+        snapshot, kept = None, []
+    if snapshot is not None and snapshot.head == state[1]:  # warm: nothing has changed
+        available, shallow, reason, warnings = snapshot.history_state
+        return Survey(kept, HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
+                      from_snapshot=True)
+    # git works on another core meanwhile; a clean folder (`state`) has nothing uncommitted
+    history_reader = start_history(config.root, config.dir, cache, clean=state is not None)
+    if snapshot is not None:
+        changes = Git(config.root).changed_between(snapshot.head, state[1], config.dir)
+        if _simple(changes, config):
+            history = history_reader()
+            cache.flush("history")
+            delta = _after_commits(config, kinds, snapshot, kept, changes, history, weights=weights, as_of=as_of)
+            if delta is not None:
+                assessments, leniency, rescored = delta
+                state_now = HistoryState(history.available, history.shallow, history.reason, history.warnings)
+                del kept
+                _store_snapshot(cache, state, assessments, state_now, 0, leniency, snapshot, rescored)
+                return Survey([a for a, _ in assessments], state_now, 0, rescored=len(rescored))
+            history_reader = lambda: history  # noqa: E731  (read once; the full join takes it as it is)
+    del snapshot, kept
+    return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
+
+
+def _full(config: Config, kinds: Kinds, cache: Cache, history_reader, state, *, weights: Weights,
+          as_of: datetime) -> Survey:
     store = load_store(config, kinds, cache=cache, want=DIGESTS)
     for part in ("results", "digests"):
         cache.flush(part)
@@ -73,27 +131,183 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     cache.flush("history")
     assessments = assess(store.digests, store.feedback_digests, history, due_days=config.feedback_due_days,
                          weights=weights, as_of=as_of)
-    state = HistoryState(history.available, history.shallow, history.reason, history.warnings)
+    leniency = leniency_offsets(ratings_by_receiver(store.digests, store.feedback_digests), weights.shrinkage)
+    history_state = HistoryState(history.available, history.shallow, history.reason, history.warnings)
     files_with_findings = store.files_with_findings
     del store, history
-    if key is not None and not any(a.timed_now for a in assessments):
-        token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
-        cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a in assessments)))
-        cache.replace(SNAPSHOT, {"snapshot": (
-            key, token, [a.record() for a in assessments], [len(a.score) for a in assessments],
-            (state.available, state.shallow, state.reason, list(state.warnings)), files_with_findings)})
-        cache.flush(SNAPSHOT)
-    return Survey(assessments, state, files_with_findings)
+    _store_snapshot(cache, state, [(a, None) for a in assessments], history_state, files_with_findings, leniency)
+    return Survey(assessments, history_state, files_with_findings)
 
 
-def _snapshot_key(config: Config, cache: Cache) -> str | None:
-    """What the join depends on besides the code's version, or None when it cannot be reused:
-    no cache, no commit yet, or anything under the handoffs folder differs from HEAD
-    (changed, staged, untracked or ignored files)."""
-    if not cache.enabled:
+# ---------------------------------------------------------------- the stored join
+
+def _repository_state(config: Config, cache: Cache, clean: str | None) -> tuple[str, str] | None:
+    """(what the join depends on besides HEAD and the files, HEAD), or None when the join
+    cannot be stored or reused: no cache, no commit yet, or anything under the handoffs
+    folder differs from HEAD (changed, staged, untracked or ignored files: `clean` is None,
+    else git's `head_if_clean`)."""
+    if not cache.enabled or clean is None:
         return None
-    state = Git(config.root).head_if_clean(config.dir)
-    if state is None:
+    where, _, head = clean.rstrip("\n").rpartition("\n")  # the folder's prefix and shallowness; HEAD
+    if not head:
         return None
-    facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{state}"
-    return hashlib.sha1(facts.encode()).hexdigest()
+    facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{where}"
+    return hashlib.sha1(facts.encode()).hexdigest(), head
+
+
+def _load_snapshot(cache: Cache) -> _Snapshot | None:
+    """The stored join: the last one written whole, with the handoffs scored again since
+    (the overlay: a small part, so a report after a commit does not write a hundred
+    thousand records again)."""
+    stored = cache.part(SNAPSHOT).get("snapshot")
+    cache.flush(SNAPSHOT)
+    if not (isinstance(stored, tuple) and len(stored) == 8):
+        return None
+    key, head, token, records, lengths, history_state, files_with_findings, leniency = stored
+    blob = cache.read_blob(SNAPSHOT)
+    if blob is None or not blob.startswith(token):  # the scores written with these records
+        return None
+    view, start, scores = memoryview(blob), len(token), []
+    for length in lengths:
+        scores.append(view[start:start + length])
+        start += length
+    snapshot = _Snapshot(key, head, records, scores, history_state, files_with_findings, leniency, token, {})
+    overlay = cache.part(OVERLAY).get("overlay")
+    cache.flush(OVERLAY)
+    if isinstance(overlay, tuple) and len(overlay) == 6 and overlay[0] == token:
+        _, snapshot.key, snapshot.head, snapshot.history_state, snapshot.leniency, snapshot.overlay = overlay
+        _apply(snapshot)
+    return snapshot
+
+
+def _apply(snapshot: _Snapshot) -> None:
+    """The overlay's records in place of the base's, new handoffs in their order (by id)."""
+    overlay, replaced = snapshot.overlay, set()
+    for index, record in enumerate(snapshot.records):
+        newer = overlay.get(record[0])
+        if newer is not None:
+            snapshot.records[index], snapshot.scores[index] = newer
+            replaced.add(record[0])
+    added = sorted(set(overlay) - replaced)
+    if added:
+        pairs = sorted(itertools.chain(zip(snapshot.records, snapshot.scores), (overlay[i] for i in added)),
+                       key=lambda pair: pair[0][0])
+        snapshot.records, snapshot.scores = [r for r, _ in pairs], [s for _, s in pairs]
+
+
+def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: list[tuple[Assessment, tuple | None]],
+                    history_state: HistoryState, files_with_findings: int, leniency: dict,
+                    base: _Snapshot | None = None, rescored: list[Assessment] = ()) -> None:
+    """Keep the join for the next report, unless a time in it stands for "now" (it would
+    change by tomorrow). `assessments` are (assessment, its record when already known).
+    After commits (`base`: the stored join they started from, `rescored`: the handoffs
+    scored again), only the overlay is written while it stays small."""
+    if state is None or any(a.timed_now for a, _ in assessments):
+        return
+    frozen_state = (history_state.available, history_state.shallow, history_state.reason,
+                    list(history_state.warnings))
+    if base is not None and base.token:
+        overlay = dict(base.overlay or {})
+        overlay.update((a.id, (a.record(), bytes(a.score))) for a in rescored)
+        if len(overlay) <= min(OVERLAY_LIMIT, max(100, len(assessments) // 10)):
+            cache.replace(OVERLAY, {"overlay": (base.token, state[0], state[1], frozen_state, leniency, overlay)})
+            cache.flush(OVERLAY)
+            return
+    token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
+    cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a, _ in assessments)))
+    cache.replace(SNAPSHOT, {"snapshot": (
+        state[0], state[1], token, [record or a.record() for a, record in assessments],
+        [len(a.score) for a, _ in assessments], frozen_state, files_with_findings, leniency)})
+    cache.flush(SNAPSHOT)
+    cache.replace(OVERLAY, {})  # the join written whole has none
+    cache.flush(OVERLAY)
+
+
+# ---------------------------------------------------------------- after commits
+
+def _simple(changes: list[tuple[str, str, str, str]] | None, config: Config) -> bool:
+    """Whether the commits since the stored join changed only handoff and feedback files in
+    their places (added or modified, regular files), and few enough of them."""
+    if changes is None or len(changes) > DELTA_LIMIT:
+        return False
+    folder = Path(config.dir)
+    for status, path, _, mode in changes:
+        named = layout.id_from_name(path.rpartition("/")[2])
+        if status not in ("A", "M") or mode not in ("100644", "100755") or named is None \
+                or not is_valid_id(named[0]):
+            return False
+        place = (layout.feedback_path if named[1] else layout.document_path)(folder, named[0])
+        if path != place.as_posix():
+            return False
+    return True
+
+
+def _regular(path: Path) -> bool | None:
+    """True for a regular file, False for anything else there (a link, a folder…), None for nothing."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+
+
+def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, stored: list[Assessment], changes,
+                   history: History, *, weights: Weights, as_of: datetime):
+    """The join after the commits since the stored one (`stored`: its assessments), scoring
+    again only the handoffs they touched; None when that cannot be told exactly (then the
+    join is done in full)."""
+    if snapshot.files_with_findings or history.changed is None or history.changed_since != snapshot.head \
+            or not history.available:
+        return None
+    touched = set(history.changed)
+    touched.update(layout.id_from_name(path.rpartition("/")[2])[0] for _, path, _, _ in changes)
+    if len(touched) > DELTA_LIMIT:
+        return None
+    handoffs_dir = config.handoffs_dir
+    fresh = {}  # id -> (digest, feedback digest): the touched handoffs as they are now
+    for handoff_id in sorted(touched):
+        document = layout.proper_document(handoffs_dir, handoff_id)
+        feedback_path = layout.feedback_path(handoffs_dir, handoff_id)
+        feedback_there = _regular(feedback_path)
+        if document is None:
+            if feedback_there is not None or _regular(layout.document_path(handoffs_dir, handoff_id)) is not None:
+                return None  # feedback without its handoff, or something odd in a handoff's place: findings
+            continue  # gone again (or never a handoff): deletions show in the changes, so it was not there
+        read = read_document(document, kinds, True, DIGESTS)
+        if read.findings or read.doc_id != handoff_id:
+            return None
+        feedback = None
+        if feedback_there is False:
+            return None
+        if feedback_there:
+            answer = read_feedback(feedback_path, kinds, read.kind, True, True, DIGESTS)
+            if answer.findings or answer.digest.handoff_id != handoff_id:
+                return None
+            feedback = answer.digest
+        fresh[handoff_id] = (read.digest, feedback)
+
+    kept, previous = [], None
+    ratings: dict[str, list[int]] = defaultdict(list)
+    for record, assessment in zip(snapshot.records, stored):
+        handoff_id = assessment.id
+        if previous is not None and handoff_id <= previous:
+            return None  # not in the order a full join gives (by id): do it in full
+        previous = handoff_id
+        if handoff_id in touched:
+            continue
+        kept.append((assessment, record))
+        if assessment.feedback is not None and assessment.feedback.rating is not None:
+            ratings[assessment.receiver.key].append(assessment.feedback.rating)
+    for digest, feedback in fresh.values():
+        if feedback is not None and feedback.rating is not None:
+            ratings[digest.receiver.key].append(feedback.rating)
+    leniency = leniency_offsets(ratings, weights.shrinkage)
+    for assessment, _ in kept:  # their rating part uses their receiver's leniency: it must not have moved
+        if assessment.feedback is not None and assessment.feedback.rating is not None \
+                and leniency.get(assessment.receiver.key) != snapshot.leniency.get(assessment.receiver.key):
+            return None
+    rescored = [assess_one(digest, feedback, history, leniency, due_days=config.feedback_due_days, weights=weights,
+                           as_of=as_of) for digest, feedback in fresh.values()]
+    merged = sorted(kept + [(a, None) for a in rescored], key=lambda pair: pair[0].id)
+    return merged, leniency, rescored
