@@ -324,28 +324,10 @@ class _Decline(Exception):
 
 
 class _StrictLoader(_Loader):
-    """libyaml's C loader with our rules: dates stay text, keys are their typed text, a
-    duplicate or complex key or a number `_typed_scalar` refuses stops the fast path (the
-    positional reader then reports it)."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    result = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            raise _Decline  # complex key
-        key = key_node.value
-        if key in result:
-            raise _Decline  # duplicate key
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-def _construct_number(loader, node):
-    try:
-        return _typed_scalar(node.tag, node.value, explicit=False)
-    except _BadScalar:
-        raise _Decline from None
+    """libyaml's C loader, used only to compose nodes (with a leaner resolver): `_value`
+    makes the values, by our rules (dates stay text, keys are their typed text), and steps
+    aside on a duplicate or complex key, an unknown tag, or a number `_typed_scalar` refuses
+    (the positional reader then reports it)."""
 
 
 def _resolve(self, kind, value, implicit):
@@ -371,9 +353,8 @@ _STR, _SEQ, _MAP, _TIMESTAMP = _YAML + "str", _YAML + "seq", _YAML + "map", _YAM
 
 
 def _value(node):
-    """What `_StrictLoader`'s constructors make of a composed node, in one plain recursion
-    (PyYAML's construct_document goes through generators and state for each node): the
-    same values, and _Decline where they would refuse (an unknown tag included)."""
+    """The value of a composed node, in one plain recursion (PyYAML's construct_document
+    goes through generators and state for each node), or _Decline."""
     tag = node.tag
     if tag == _STR or tag == _TIMESTAMP:
         return node.value
@@ -394,14 +375,11 @@ def _value(node):
     if tag == _BOOL:
         return SafeConstructor.bool_values[node.value.lower()]
     if tag == _INT or tag == _FLOAT:
-        return _construct_number(None, node)
+        try:
+            return _typed_scalar(tag, node.value, explicit=False)
+        except _BadScalar:
+            raise _Decline from None
     raise _Decline
-
-
-_StrictLoader.add_constructor(_YAML + "map", _construct_mapping)
-_StrictLoader.add_constructor(_YAML + "timestamp", lambda loader, node: node.value)
-_StrictLoader.add_constructor(_INT, _construct_number)
-_StrictLoader.add_constructor(_FLOAT, _construct_number)
 
 
 def fast_load(data: bytes) -> tuple[bool, Any]:
