@@ -28,6 +28,7 @@ from handoff_cli.reporting.report import (
     best_rows,
     history_state,
     history_warnings,
+    in_period,
     pending_rows,
     responsiveness,
     rework_rows,
@@ -287,12 +288,10 @@ def build_sheet(assessments: list[Assessment], person: Person, history: HistoryS
     must still rework or still owe is listed whenever it was handed over, and a peer's best
     handoff may come from any time. The sender's quality is pulled toward the period's mean
     as the report's quality table does (scoring.leniency.shrunk_mean), so both say the same."""
-    chosen = [a for a in assessments
-              if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
-              and (kind is None or a.kind == kind)]
+    chosen = in_period(assessments, since, until, kind)
     sent = [a for a in chosen if a.sender.is_same(person)]
     received = [a for a in chosen if a.receiver.is_same(person)]
-    everyone = [a for a in assessments if kind is None or a.kind == kind]
+    everyone = in_period(assessments, None, None, kind)
     prior = statistics.fmean(a.quality for a in chosen) if chosen else 0.0
     return PersonSheet(
         as_of=as_of.isoformat(), name=person.name, email=person.email, team=person.team,

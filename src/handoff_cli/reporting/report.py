@@ -351,13 +351,18 @@ def history_state(history: HistoryState) -> str:
     return "unavailable" if not history.available else "partial" if history.shallow else "complete"
 
 
+def in_period(assessments: list[Assessment], since: date | None, until: date | None,
+              kind: str | None) -> list[Assessment]:
+    """The handoffs handed over in [since, until] (either may be open), of `kind` if given."""
+    return [a for a in assessments
+            if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
+            and (kind is None or a.kind == kind)]
+
+
 def build_report(assessments: list[Assessment], history: HistoryState, kinds: Kinds, *, shrinkage: float,
                  as_of: datetime, by: str = "sender", since: date | None = None, until: date | None = None,
                  kind: str | None = None) -> Report:
-    chosen = [a for a in assessments
-              if (since is None or a.handed_at.date() >= since) and (until is None or a.handed_at.date() <= until)
-              and (kind is None or a.kind == kind)]
-    chosen.sort(key=lambda a: a.id)
+    chosen = sorted(in_period(assessments, since, until, kind), key=lambda a: a.id)
     warnings = history_warnings(history)
     for a in chosen:
         for disagreement in a.disagreements:
