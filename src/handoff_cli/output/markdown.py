@@ -50,15 +50,6 @@ def header(columns: Sequence[str], right: Sequence[int] = ()) -> list[str]:
 ROWS_SHOWN = 100  # rows of one table in `--format markdown`; the rest are counted (a PR comment holds 64 KiB)
 
 
-def _handed(row) -> str:
-    return t("report.handed", date=row.handed_over[:10], days=row.age_days) + (
-        t("report.uncommitted") if getattr(row, "uncommitted", False) else "")
-
-
-def _due(row) -> str:
-    return t("report.overdue", due=row.due) if row.overdue else row.due
-
-
 def _title(row) -> str:
     return ("⚠ " if row.safety_issue else "") + row.title
 
@@ -107,7 +98,7 @@ class MarkdownRenderer(Renderer):
     def overdue(self, report) -> None:
         """The handoffs whose receipt or outcome is overdue, most urgent first, and one line
         saying how many (output/text.py, `overdue_line`)."""
-        rows = [row((r.id, _title(r), r.receiver, _handed(r), words.awaiting(r.awaiting), r.due))
+        rows = [row((r.id, _title(r), r.receiver, words.handed(r), words.awaiting(r.awaiting), r.due))
                 for r in report.pending if r.overdue]
         head = [f"### {text(t('markdown.overdue.heading', date=report.as_of[:10]))}", ""]
         table_head = header(columns("id", "title", "receiver", "handed_over", "state", "due")) if rows else []
@@ -125,7 +116,7 @@ class MarkdownRenderer(Renderer):
         date = report.as_of[:10]
         lines += section(t("report.section.pending", count=len(report.pending), date=date),
                          columns("receiver", "id", "title", "handed_over", "state", "due"),
-                         [(r.receiver, r.id, _title(r), _handed(r), words.awaiting(r.awaiting), _due(r))
+                         [(r.receiver, r.id, _title(r), words.handed(r), words.awaiting(r.awaiting), words.due(r))
                           for r in report.pending], empty=t("report.none.pending", date=date),
                          legend=t("report.legend.pending"), csv_table="pending")
         lines += _rework(report.rework, with_sender=True)
@@ -204,7 +195,7 @@ class MarkdownRenderer(Renderer):
                       text(words.responsiveness(receiver.responsiveness)), ""]
             lines += section(t("person.section.owed", count=len(receiver.owed)),
                              columns("id", "title", "handed_over", "state", "due"),
-                             [(r.id, _title(r), _handed(r), words.awaiting(r.awaiting), _due(r))
+                             [(r.id, _title(r), words.handed(r), words.awaiting(r.awaiting), words.due(r))
                               for r in receiver.owed],
                              empty=t("person.none.owed"), legend=t("report.legend.pending"), csv_table="owed")
         self.stream.write("\n".join(lines).rstrip("\n") + "\n")

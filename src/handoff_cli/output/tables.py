@@ -158,12 +158,11 @@ def pending_table(rows: Sequence, title: str, legend: bool = True, receiver: boo
     """Pending feedback, grouped by receiver (shown once per group), overdue marked;
     `receiver=False` where every row is the same person's (the 1on1 sheet's "still owed")."""
     def due(row) -> Text:
-        return plain(t("report.overdue", due=row.due), style="bold red") if row.overdue else plain(row.due)
+        return plain(words.due(row), style="bold red" if row.overdue else "")
 
     columns = [_key("id"), _text("title", 2), _value("state", 1), _value("due", 0), _value("handed_over", 3)]
     cells = [(row.id, _title(row.title, row.safety_issue), words.awaiting(row.awaiting), due(row),
-              t("report.handed", date=row.handed_over[:10], days=row.age_days)
-              + (t("report.uncommitted") if row.uncommitted else "")) for row in rows]
+              words.handed(row)) for row in rows]
     if receiver:
         columns.insert(0, _key("receiver"))
         cells = [(name, *rest) for name, rest in zip(blank_repeats([row.receiver for row in rows]), cells)]

@@ -36,6 +36,17 @@ def days(count: int) -> str:
     return t("unit.days.count", days=count)
 
 
+def handed(row) -> str:
+    """A pending row's handover: '2026-11-18 (6d)', marked when it is not committed yet."""
+    return t("report.handed", date=row.handed_over[:10], days=row.age_days) + (
+        t("report.uncommitted") if row.uncommitted else "")
+
+
+def due(row) -> str:
+    """A pending row's due date, said to be overdue when it is."""
+    return t("report.overdue", due=row.due) if row.overdue else row.due
+
+
 def listing(items: Iterable[object]) -> str:
     """Items joined by the language's list separator; none -> '–'."""
     return t("words.list_sep").join(str(item) for item in items) or NONE
