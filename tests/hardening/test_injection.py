@@ -99,10 +99,10 @@ def _no_command_lines(text: str) -> None:
 # ---------------------------------------------------------------- 1. control characters
 
 def test_the_sanitiser_shows_every_control_character():
-    """The one sanitiser (output/sanitize.py): every C0 and C1 control and DEL becomes a
+    """The one sanitiser (sanitize.py): every C0 and C1 control and DEL becomes a
     visible escape (CR, LF, TAB by name on one line; LF and TAB kept in a block); ordinary
     text comes back as the very same object; sanitising twice changes nothing more."""
-    from handoff_cli.output.sanitize import sanitize, sanitize_block
+    from handoff_cli.sanitize import sanitize, sanitize_block
 
     for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
         shown = sanitize(f"a{chr(code)}b")

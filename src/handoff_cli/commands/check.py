@@ -29,7 +29,7 @@ def check_cli(
     """Validate handoffs and feedback (the CI gate): exit 0 valid, 1 findings, 2 usage error."""
     from handoff_cli.i18n import t
     from handoff_cli.output import renderer
-    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.sanitize import sanitize
 
     result = check(paths, changed_since=changed_since)
     for skipped in result.skipped:  # named, but not a handoff (pre-commit may pass any file)

@@ -18,7 +18,7 @@ from handoff_cli.output import formats_for
 def handled(command):
     """Run a command body; turn the project's errors into one clear line and an exit code
     (errors.py documents them), and Ctrl-C into a calm message. Every value from data is
-    sanitised (output/sanitize.py). With `--format github` an error is an `::error`
+    sanitised (sanitize.py). With `--format github` an error is an `::error`
     annotation; otherwise, under GitHub Actions, the command's output is fenced off from
     the runner's workflow commands (output/github.py, `commands_stopped`)."""
 
@@ -39,7 +39,7 @@ def handled(command):
 def _funnel(command, args, kwargs, *, github: bool):
     from handoff_cli.errors import HandoffError, InvalidDocument
     from handoff_cli.i18n import t
-    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.sanitize import sanitize
 
     try:
         return command(*args, **kwargs)
@@ -76,7 +76,7 @@ def _funnel(command, args, kwargs, *, github: bool):
 def _finding_line(finding) -> str:
     """A finding at a file's line as `check` writes it; one about a value given elsewhere (a
     flag, a prompt) names that, never a file that was not written."""
-    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.sanitize import sanitize
     from handoff_cli.output.text import finding_line
 
     if finding.line > 0:
@@ -260,7 +260,7 @@ def as_of_option(value: str | None) -> datetime:
 def shown(path: Path) -> str:
     """A path for a message on one line (file names may come from a pull request)."""
     from handoff_cli.documents.layout import display_path
-    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.sanitize import sanitize
 
     return sanitize(display_path(path))
 
@@ -308,6 +308,6 @@ def write_output(path: Path, render, mode: int | None) -> None:
 
 def say(message: str) -> None:
     """A warning or note on stderr, one line: whatever values it carries are shown sanitised."""
-    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.sanitize import sanitize
 
     sys.stderr.write(sanitize(message) + "\n")

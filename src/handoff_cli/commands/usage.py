@@ -108,7 +108,7 @@ class WordedArgument(TyperArgument):
 
 
 def _shown(value: Any) -> str:
-    from handoff_cli.output.sanitize import sanitize
+    from handoff_cli.sanitize import sanitize
 
     return sanitize(str(value))
 

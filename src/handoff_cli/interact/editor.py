@@ -4,7 +4,7 @@ recommended, and its allowed values, in the user's language (comments are droppe
 as YAML comments are).
 
 A custom schema's titles and descriptions come from a pull request: every comment is
-sanitised (output/sanitize.py) and kept to one line, so it can never become a value."""
+sanitised (sanitize.py) and kept to one line, so it can never become a value."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from handoff_cli.documents.layout import display_path
 from handoff_cli.errors import UserError
 from handoff_cli.i18n import language, localized, t
 from handoff_cli.interact.draft import Draft
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 from handoff_cli.rules.kinds import builtin_schema
 
 _GROUPS = ("from", "to", "customer")

@@ -7,7 +7,7 @@ its Japanese label. On a terminal an answer is read with GNU readline: arrows, H
 Ctrl-A/E, history (↑), wide characters, and never an escape byte stored.
 
 A custom schema's field titles, descriptions and allowed values come from a pull request:
-every prompt is plain `Text` (never markup) and sanitised (output/sanitize.py)."""
+every prompt is plain `Text` (never markup) and sanitised (sanitize.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from rich.text import Text
 from handoff_cli.errors import HandoffError
 from handoff_cli.i18n import language, t
 from handoff_cli.interact.draft import Draft, coerce
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 from handoff_cli.rules.answers import entry_problem, entry_schema, problem
 from handoff_cli.rules.formats import read_date, read_datetime, zone
 from handoff_cli.rules.kinds import FieldSpec, Kind, labels

@@ -3,7 +3,7 @@
 Text from data is written so that a spreadsheet never runs it and a terminal or CI log
 never obeys it: a text cell starting with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'`
 (OWASP's advice against formula injection; numbers stay numbers), and control characters,
-line breaks included, are shown as escapes (output/sanitize.py), one record per line."""
+line breaks included, are shown as escapes (sanitize.py), one record per line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import astuple, fields
 from typing import Any
 
 from handoff_cli.output import Renderer
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 
 LIST_HEADER = ("id", "kind", "title", "from", "to", "created", "feedback", "safety_issue", "path")
 SCORE_PARTS = ("required", "recommended", "specificity", "actionability", "rating", "stability")

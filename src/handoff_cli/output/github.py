@@ -16,7 +16,7 @@ from typing import TextIO
 
 from handoff_cli.i18n import t
 from handoff_cli.output import Renderer
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 
 
 def _escape_data(text: str) -> str:

@@ -16,7 +16,7 @@ root) and `location.lines.begin`. tests/data/gitlab-code-quality.schema.json tra
   the language). A second finding with the same three (two problems at one field) hashes
   its rank among them as well.
 Values round-trip exactly, with the characters a terminal or CI log could act on written
-as JSON escapes (output/sanitize.py, `json_safe`)."""
+as JSON escapes (sanitize.py, `json_safe`)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from handoff_cli.output import Renderer
-from handoff_cli.output.sanitize import json_safe
+from handoff_cli.sanitize import json_safe
 
 READER = "yaml"  # the code of the reader's findings (rules/validate.py)
 

@@ -9,7 +9,7 @@ A page is a web page made of data a pull request may have written (../shared/DES
 "Trust boundaries"), so three walls stand between the data and the browser:
 - Jinja2 with autoescaping forced on (`autoescape=True`, for every template, whatever its
   name): every value is HTML-escaped, in text and in attributes alike;
-- every value is first sanitised (output/sanitize.py, through the environment's `finalize`):
+- every value is first sanitised (sanitize.py, through the environment's `finalize`):
   no control character, no bidi override reaches the page raw;
 - a Content-Security-Policy (`csp`): no source at all but inline styles, `data:` images and
   the one script whose SHA-256 the page names, so even an escaping mistake could not run
@@ -32,7 +32,7 @@ from importlib.resources import files
 
 from handoff_cli.i18n import language, t
 from handoff_cli.output import Renderer, words
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 from handoff_cli.reporting.report import most_urgent
 
 ROWS_SHOWN = 200  # rows of a long table on the page; the rest are counted (CSV has them all)

@@ -1,7 +1,7 @@
 """JSON for programs: versioned (`"format_version": 1`), UTF-8 as is. No rich here, so
 scripts and CI that ask for data do not pay for the terminal renderer's start-up.
 Every value round-trips exactly; the few characters a terminal or CI log could act on
-are written as JSON escapes (output/sanitize.py, `json_safe`)."""
+are written as JSON escapes (sanitize.py, `json_safe`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from handoff_cli.documents.layout import display_path
 from handoff_cli.output import Renderer
-from handoff_cli.output.sanitize import json_safe, json_safe_bytes
+from handoff_cli.sanitize import json_safe, json_safe_bytes
 
 FORMAT_VERSION = 1
 
@@ -21,14 +21,11 @@ def json_text(payload: dict) -> str:
 
 def report_json(report) -> Iterator[bytes]:
     """Compact JSON (one line), in pieces: a report carries every handoff's score record,
-    which is JSON already and is written as it is rather than joined into one string."""
-    head = json_safe(json.dumps({"format_version": FORMAT_VERSION, "report": report.as_dict()}, ensure_ascii=False,
-                                separators=(",", ":")))
-    yield head[:-2].encode() + b',"scores":['
-    for index, score in enumerate(report.scores):
-        if index:
-            yield b","
-        yield json_safe_bytes(score)
+    which is inert JSON already (`Assessment.score`) and is written as it is."""
+    head = json_safe_bytes(json.dumps({"format_version": FORMAT_VERSION, "report": report.as_dict()},
+                                      ensure_ascii=False, separators=(",", ":")).encode())  # as bytes: twice as fast
+    yield head[:-2] + b',"scores":['
+    yield b",".join(report.scores)
     yield b"]}}\n"
 
 

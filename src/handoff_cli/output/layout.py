@@ -24,7 +24,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 
 TEXT_MIN = 20  # free text gets a column only when it can have this many cells
 GAP = " │ "  # between cells; " ┃ " between headers, "━╇━" under them (rich's heavy-head look)

@@ -4,7 +4,7 @@ CI step summary, a pull request comment, a wiki. Under GitHub Actions `check` an
 --fail-on-overdue` append theirs to the job summary (output/github.py, `step_summary`).
 
 A value from data is one line of plain text in a cell, never Markdown or HTML: sanitised
-(output/sanitize.py: no control character, no line break), then every character Markdown
+(sanitize.py: no control character, no line break), then every character Markdown
 or GitHub gives a meaning inline (`|` ends a cell; `*`, `_`, `` ` ``, `[`, `<`, `&`, `$`, `~`,
 `!` start emphasis, code, links, images, HTML, entities, maths) is backslash-escaped, so it
 is shown exactly as written. The output is kept under a size (`room`, bytes): a GitHub step
@@ -19,7 +19,7 @@ from typing import TextIO
 
 from handoff_cli.i18n import t
 from handoff_cli.output import Renderer, words
-from handoff_cli.output.sanitize import sanitize
+from handoff_cli.sanitize import sanitize
 from handoff_cli.output.text import overdue_line, summary_line
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]<>!|~&$]")

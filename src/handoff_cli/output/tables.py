@@ -1,6 +1,6 @@
 """Rich tables and readable text for people: what `list`, `show` and `report` print on a
 terminal. Every cell and line built from data is a `Text` (plain), never markup, and its
-text is sanitised (output/sanitize.py): one line per table cell, lines kept in `show`'s values."""
+text is sanitised (sanitize.py): one line per table cell, lines kept in `show`'s values."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from handoff_cli.documents.layout import display_path
 from handoff_cli.i18n import t
 from handoff_cli.output import words
 from handoff_cli.output.layout import Column, FitTable, Paragraph, blank_repeats
-from handoff_cli.output.sanitize import sanitize, sanitize_block
+from handoff_cli.sanitize import sanitize, sanitize_block
 from handoff_cli.reporting.lists import HandoffView, ListRow
 from handoff_cli.reporting.person import WEAK_BELOW
 from handoff_cli.reporting.report import Report

@@ -19,6 +19,7 @@ from handoff_cli.reporting.digests import (
     person_record,
 )
 from handoff_cli.rules.formats import parse_datetime
+from handoff_cli.sanitize import json_safe_bytes
 from handoff_cli.scoring.leniency import leniency_offsets
 from handoff_cli.scoring.quality import Quality, quality
 from handoff_cli.scoring.responsiveness import outcome_due, receipt_due, receipt_on_time
@@ -30,7 +31,8 @@ _AWAITING = {"none": "receipt", "received": "outcome"}  # by feedback state; oth
 @dataclass(slots=True)
 class Assessment:
     """One handoff joined with its feedback, git timeline and scores: what aggregation needs,
-    plus the handoff's score record, encoded once as JSON (the report prints it as is)."""
+    plus the handoff's score record, encoded once as inert JSON (`json_safe_bytes`): the
+    report writes it as it is."""
 
     id: str
     kind: str
@@ -48,7 +50,7 @@ class Assessment:
     disagreements: tuple[str, ...]
     receipt_due: date
     outcome_due: date
-    score: bytes | memoryview  # the score record as JSON (UTF-8), written out as it is
+    score: bytes | memoryview  # the score record as inert JSON (UTF-8), written out as it is
     timed_now: bool = False  # a time stands in for "now": git does not have the commit yet
     unfilled: tuple[str, ...] = ()  # required and recommended fields left empty (HandoffDigest.unfilled)
     # derived once here, as every table asks for them
@@ -182,7 +184,7 @@ def assess_one(handoff: HandoffDigest, feedback: FeedbackDigest | None, history:
         handoff.id, handoff.kind, handoff.title, handoff.sender, handoff.receiver, handoff.safety_issue,
         feedback, handed_at, source, received_at, feedback_at, score.total, by_other, tuple(disagreements),
         receipt_due(handed_at), outcome_due(handed_at, due_days),
-        json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
+        json_safe_bytes(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()),
         timed_now or received_now or feedback_now, handoff.unfilled)
 
 
