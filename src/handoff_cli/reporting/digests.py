@@ -4,6 +4,9 @@ the document.
 A digest is computed once per git blob and cached, so commands over tens of thousands of
 handoffs hold small records, not parsed documents. Records are plain tuples (marshal-able).
 People and the scores' explanations repeat across thousands of handoffs: one object each.
+Digests are not frozen dataclasses, though nothing changes one once made: a report makes
+a hundred thousand again from their records, and a frozen dataclass is made ten times
+more slowly (each field set through `object.__setattr__`).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def _shared(person: Person) -> Person:
     return person_from_record(person_record(person))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class HandoffDigest:
     id: str
     kind: str
@@ -65,7 +68,7 @@ class HandoffDigest:
                    tuple(tuple(part) for part in content), tuple(unfilled))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FeedbackDigest:
     handoff_id: str
     received_at: str | None  # the first receipt entry's typed time

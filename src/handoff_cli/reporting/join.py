@@ -55,6 +55,7 @@ class Assessment:
     unfilled: tuple[str, ...] = ()  # required and recommended fields left empty (HandoffDigest.unfilled)
     # derived once here, as every table asks for them
     final: bool = field(init=False)  # an outcome has arrived
+    decision: str | None = field(init=False)  # of the latest receipt
     awaiting: str | None = field(init=False)  # receipt | outcome | None
     receipt_hours: float | None = field(init=False)
     outcome_hours: float | None = field(init=False)
@@ -62,14 +63,11 @@ class Assessment:
 
     def __post_init__(self) -> None:
         self.final = self.feedback is not None and self.feedback.final
+        self.decision = self.feedback.decision if self.feedback else None
         self.awaiting = _AWAITING.get(feedback_state(self.feedback))
         self.receipt_hours = _hours(self.handed_at, self.received_at)
         self.outcome_hours = _hours(self.handed_at, self.feedback_at)
         self.receipt_on_time = None if self.received_at is None else receipt_on_time(self.handed_at, self.received_at)
-
-    @property
-    def decision(self) -> str | None:
-        return self.feedback.decision if self.feedback else None
 
     def overdue(self, as_of: datetime) -> bool:
         awaiting = self.awaiting
@@ -105,6 +103,7 @@ class Assessment:
         self.receipt_due, self.outcome_due = date.fromordinal(receipt_day), date.fromordinal(outcome_day)
         self.score, self.timed_now, self.unfilled = score, timed_now, tuple(unfilled)
         self.final, self.awaiting, self.receipt_hours, self.outcome_hours, self.receipt_on_time = derived
+        self.decision = self.feedback.decision if self.feedback else None
         return self
 
 

@@ -6,6 +6,7 @@ import json
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields, is_dataclass
+from itertools import chain
 from datetime import date, datetime
 
 from handoff_cli.history.timelines import HistoryState
@@ -18,7 +19,12 @@ from handoff_cli.scoring.responsiveness import percentile
 
 GOOD_RATING = 4  # a "best handoff to share" was rated at least this
 
-@dataclass(frozen=True)
+# Rows are plain values nothing changes once made; the two kinds a report has tens of
+# thousands of (pending, rework) are not frozen dataclasses, which are made several
+# times more slowly.
+
+
+@dataclass
 class PendingRow:
     id: str
     title: str
@@ -33,7 +39,7 @@ class PendingRow:
     uncommitted: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReworkRow:
     """A handoff its receiver sent back (rejected) or took on a condition: its sender must act."""
 
@@ -165,17 +171,19 @@ def _group_key(a: Assessment, by: str) -> str:
     return a.kind
 
 
+# (the counts below are taken over lists, not generators: Counter counts a list faster)
+
 def _top_missing(items: list[Assessment], limit: int = 3) -> list:
-    counts = Counter(f for a in items if a.final for f in a.feedback.missing_fields)
+    counts = Counter(chain.from_iterable([a.feedback.missing_fields for a in items if a.final]))
     return [f"{name} ({n})" for name, n in counts.most_common(limit)]
 
 
 def _outcomes(items: list[Assessment]) -> dict:
-    return dict(Counter(a.feedback.outcome for a in items if a.final).most_common())
+    return dict(Counter([a.feedback.outcome for a in items if a.final]).most_common())
 
 
 def _accepted(items: list[Assessment]) -> tuple[int, int, int]:
-    decisions = Counter(a.decision for a in items if a.decision)
+    decisions = Counter([a.decision for a in items])
     return decisions["accepted"], decisions["conditional"], decisions["rejected"]
 
 
@@ -192,10 +200,11 @@ def group_rows(assessments: list[Assessment], by: str, shrinkage: float) -> list
         received = [a for a in items if a.received_at]
         latencies = [a.outcome_hours / 24 for a in items if a.outcome_hours is not None]
         shrunk = shrunk_mean(scores, prior, shrinkage)
+        final = sum([a.final for a in items])
         rows.append(GroupRow(
             group=name, count=len(items), quality=round(shrunk, 1) if shrunk is not None else None,
-            quality_raw=round(statistics.fmean(scores), 1), final=sum(a.final for a in items),
-            feedback_rate=_rate(sum(1 for a in items if a.final), len(items)) or 0.0,
+            quality_raw=round(statistics.fmean(scores), 1), final=final,
+            feedback_rate=_rate(final, len(items)) or 0.0,
             receipt_on_time_rate=_rate(sum(a.receipt_on_time for a in received),
                                        len(received)),
             median_latency_days=_median(latencies),
@@ -206,25 +215,27 @@ def group_rows(assessments: list[Assessment], by: str, shrinkage: float) -> list
 
 
 def trend_rows(assessments: list[Assessment]) -> list[TrendRow]:
-    months: dict[str, list[Assessment]] = defaultdict(list)
+    months: dict[tuple[int, int], list[Assessment]] = defaultdict(list)
     for a in assessments:
-        months[f"{a.handed_at.year:04d}-{a.handed_at.month:02d}"].append(a)
+        months[a.handed_at.year, a.handed_at.month].append(a)
     rows = []
-    for month in sorted(months):
-        items = months[month]
+    for year, month in sorted(months):
+        items = months[year, month]
         latencies = [a.outcome_hours / 24 for a in items if a.outcome_hours is not None]
-        rows.append(TrendRow(month, len(items), round(statistics.fmean(a.quality for a in items), 1),
+        rows.append(TrendRow(f"{year:04d}-{month:02d}", len(items), round(statistics.fmean(a.quality for a in items), 1),
                              _median(latencies), _rate(sum(1 for a in items if a.final), len(items)) or 0.0))
     return rows
 
 
 def best_rows(assessments: list[Assessment], kinds: Kinds, limit: int = 5) -> list[BestRow]:
-    good = []
+    good, losses = [], {}
     for a in assessments:
         feedback = a.feedback
         if not (a.final and feedback.rating is not None):
             continue
-        if feedback.outcome in kinds.get(a.kind).loss_outcomes or feedback.rating < GOOD_RATING:
+        if a.kind not in losses:
+            losses[a.kind] = kinds.get(a.kind).loss_outcomes
+        if feedback.outcome in losses[a.kind] or feedback.rating < GOOD_RATING:
             continue
         good.append(a)
     good.sort(key=lambda a: (-a.quality, a.id))
