@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +34,32 @@ class Done:
     @property
     def text(self) -> str:
         return self.out.decode("utf-8", "replace")
+
+
+class HeadIfClean:
+    """`Git.head_if_clean` under way: `head()` waits only for the quick `rev-parse` (HEAD,
+    or None), calling it waits for `status` too (its answer)."""
+
+    def __init__(self, rev_parse: subprocess.Popen | None, status: subprocess.Popen | None):
+        self._processes = (rev_parse, status)
+        self._done: list[Done | None] = [None, None]
+
+    def _wait(self, index: int) -> Done | None:
+        process = self._processes[index]
+        if process is not None and self._done[index] is None:
+            out = process.communicate()[0]
+            self._done[index] = Done(process.returncode, out, b"")
+        return self._done[index]
+
+    def head(self) -> str | None:
+        done = self._wait(0)
+        return done.text.rstrip("\n").rpartition("\n")[2] or None if done is not None and done.ok else None
+
+    def __call__(self) -> str | None:
+        head, status = self._wait(0), self._wait(1)
+        if head is None or status is None or not head.ok or not status.ok or status.out:
+            return None
+        return head.text
 
 
 class Git:
@@ -152,24 +178,16 @@ class Git:
         `relative_dir` differs from HEAD (changed, staged, untracked or ignored); else None."""
         return self.start_head_if_clean(relative_dir)()
 
-    def start_head_if_clean(self, relative_dir: str) -> Callable[[], str | None]:
-        """`head_if_clean` in two steps: git starts now (on other cores); the returned callable
-        waits for the answer. The caller works in between."""
+    def start_head_if_clean(self, relative_dir: str) -> HeadIfClean:
+        """`head_if_clean` in two steps: git starts now (on other cores); calling the returned
+        object waits for the answer. The caller works in between."""
         try:
             processes = [self.start("rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD"),
                          self.start("status", "--porcelain", "-z", "--untracked-files=all", "--ignored", "--",
                                     relative_dir)]
         except GitError:
-            return lambda: None
-
-        def answer() -> str | None:
-            outputs = [process.communicate()[0] for process in processes]
-            head, status = (Done(process.returncode, out, b"") for process, out in zip(processes, outputs))
-            if not head.ok or not status.ok or status.out:
-                return None
-            return head.text
-
-        return answer
+            return HeadIfClean(None, None)
+        return HeadIfClean(*processes)
 
     def uncommitted(self, pathspec: str) -> list[tuple[str, str]]:
         """(status code, path) of files under `pathspec` that differ from HEAD, renames unpaired."""

@@ -1,8 +1,8 @@
 """The report after new commits scores again only what they touched (store/survey.py), and
 gives exactly what a run without any cache gives, and what a run after deleting the cache
-gives: after each commit of a series (new handoffs, feedback, rework, a changed rating
-that moves a receiver's leniency, a finding and its fix, an unrelated commit), for
-`report`, `list` and `check` alike."""
+gives, and what the same run again (the report read back) gives: after each commit of a
+series (new handoffs, feedback, rework, a changed rating that moves a receiver's leniency,
+a finding and its fix, an unrelated commit), for `report`, `list` and `check` alike."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def test_incremental_report_is_identical_to_a_cold_one_after_every_commit(repo, 
         paths_taken.clear()
         incremental = _outputs()  # the cache as the last run left it
         taken = list(paths_taken)
+        assert _outputs() == incremental, message  # the same reports again, read back (store/reports.py)
         uncached = _outputs({"HANDOFF_NO_CACHE": "1"})
         kept = cache.with_name("handoff-kept")  # the incremental chain goes on after the cold run
         cache.rename(kept)

@@ -131,36 +131,35 @@ def _overdue(result) -> None:
     step_summary(render)
 
 
-def _gathered(kind: str | None, as_of, start):
-    """The repository's assessments as of `as_of` (now when None), with what building a
-    report or a sheet over them needs: (gathered, kinds, moment, shrinkage)."""
-    from handoff_cli.commands.options import now
-    from handoff_cli.scoring.weights import Weights
-
+def _context(kind: str | None, start):
+    """The repository's config and kinds; an unknown `--kind` is a usage error before any work."""
     config, kinds = load_context(start)
     if kind:
-        kinds.get(kind)  # an unknown kind is a usage error before any work
-    moment = as_of or now()
-    return survey(config, kinds, moment), kinds, moment, Weights.from_config(config.scoring).shrinkage
+        kinds.get(kind)
+    return config, kinds
 
 
 def report(*, by: str = "sender", since=None, until=None, kind: str | None = None, as_of=None, start=None):
     """The report over the repository at `start` (the current folder), and how many files
     were left out for their findings."""
-    from handoff_cli.reporting.report import build_report
+    from handoff_cli.commands.options import now
+    from handoff_cli.store.reports import gathered_report
 
-    gathered, kinds, moment, shrinkage = _gathered(kind, as_of, start)
-    result = build_report(gathered.assessments, gathered.history, kinds, shrinkage=shrinkage, as_of=moment, by=by,
-                          since=since, until=until, kind=kind)
-    return result, gathered.files_with_findings
+    config, kinds = _context(kind, start)
+    return gathered_report(config, kinds, as_of=as_of or now(), by=by, since=since, until=until, kind=kind)
 
 
 def person_sheet(query: str, *, since=None, until=None, kind: str | None = None, as_of=None, start=None):
     """The 1on1 sheet of the one person `query` names, and how many files were left out for
     their findings."""
+    from handoff_cli.commands.options import now
     from handoff_cli.reporting.person import build_sheet, find_person
+    from handoff_cli.scoring.weights import Weights
 
-    gathered, kinds, moment, shrinkage = _gathered(kind, as_of, start)
+    config, kinds = _context(kind, start)
+    moment = as_of or now()
+    gathered = survey(config, kinds, moment)
     sheet = build_sheet(gathered.assessments, find_person(gathered.assessments, query), gathered.history, kinds,
-                        as_of=moment, shrinkage=shrinkage, since=since, until=until, kind=kind)
+                        as_of=moment, shrinkage=Weights.from_config(config.scoring).shrinkage, since=since,
+                        until=until, kind=kind)
     return sheet, gathered.files_with_findings

@@ -6,8 +6,8 @@ import json
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields, is_dataclass
-from itertools import chain
 from datetime import date, datetime
+from itertools import chain
 
 from handoff_cli.history.timelines import HistoryState
 from handoff_cli.i18n import t
@@ -149,6 +149,21 @@ class Report:
 
     def score_records(self) -> list[dict]:
         return [json.loads(bytes(score)) for score in self.scores]
+
+    def record(self) -> tuple:
+        """Plain values (marshal-able), without `as_of` and the scores: what a report kept
+        for the same join, day and options is made again from (`from_record`)."""
+        return (self.by, self.handoffs, *([tuple(vars(row).values()) for row in rows] for rows in (
+            self.pending, self.rework, self.groups, self.trend, self.best, self.funnel)),
+            tuple(vars(self.responsiveness).values()), self.warnings, self.history)
+
+    @classmethod
+    def from_record(cls, record: tuple, *, as_of: datetime, scores: list) -> Report:
+        by, handoffs, pending, rework, groups, trend, best, funnel, responsive, warnings, history = record
+        return cls(as_of.isoformat(), by, handoffs, [PendingRow(*row) for row in pending],
+                   [ReworkRow(*row) for row in rework], [GroupRow(*row) for row in groups],
+                   [TrendRow(*row) for row in trend], [BestRow(*row) for row in best],
+                   [FunnelRow(*row) for row in funnel], Responsiveness(*responsive), scores, warnings, history)
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

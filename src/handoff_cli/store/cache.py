@@ -25,6 +25,7 @@ import gc
 import hashlib
 import json
 import marshal
+import mmap
 import os
 from collections.abc import Iterable
 from functools import cache
@@ -110,21 +111,29 @@ class Cache:
                 gc.enable()
         return entries if stamp == self.stamp and isinstance(entries, dict) else {}
 
-    def write_blob(self, name: str, chunks: Iterable[bytes]) -> None:
-        """Raw bytes beside the parts (`name`-vN.bin), written piece by piece: no copy of the whole."""
+    def write_blob(self, name: str, chunks: Iterable[bytes]) -> bool:
+        """Raw bytes beside the parts (`name`-vN.bin), written piece by piece: no copy of the
+        whole. Whether they were written."""
         if self.folder is None:
-            return
+            return False
         try:
             writing.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.bin", chunks)
         except OSError:
-            pass
+            return False
+        return True
 
-    def read_blob(self, name: str) -> bytes | None:
+    def read_blob(self, name: str) -> bytes | mmap.mmap | None:
+        """The blob's bytes. On POSIX the file is mapped, not read: pages are read as they
+        are used, and a later `write_blob` replaces the file without touching the mapping."""
         if self.folder is None:
             return None
+        path = self.folder / f"{name}-v{FORMAT}.bin"
         try:
-            return (self.folder / f"{name}-v{FORMAT}.bin").read_bytes()
-        except OSError:
+            if os.name != "posix":
+                return path.read_bytes()
+            with path.open("rb") as file:
+                return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
 
     def replace(self, name: str, entries: dict) -> None:
@@ -144,17 +153,19 @@ class Cache:
             self._write(name, keep.get(name) if keep else None)
         self._dirty.clear()
 
-    def flush(self, name: str) -> None:
+    def flush(self, name: str) -> bool:
         """Write the part if it changed, and let go of it: big repositories do not hold every
-        part in memory until the end."""
+        part in memory until the end. Whether it is on disk as it was."""
+        written = True
         if name in self._dirty:
-            self._write(name, None)
+            written = self._write(name, None)
             self._dirty.discard(name)
         self._parts.pop(name, None)
+        return written
 
-    def _write(self, name: str, keep: set | None) -> None:
+    def _write(self, name: str, keep: set | None) -> bool:
         if self.folder is None:
-            return
+            return False
         entries = self._parts[name]
         if keep is not None:
             entries = {k: v for k, v in entries.items() if k in keep}
@@ -164,4 +175,5 @@ class Cache:
                 if stale.suffix in (".marshal", ".bin") and f"-v{FORMAT}." not in stale.name:
                     stale.unlink(missing_ok=True)  # left by an older version
         except OSError:
-            pass  # a read-only .git: run without a cache
+            return False  # a read-only .git: run without a cache
+        return True

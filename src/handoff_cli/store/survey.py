@@ -23,7 +23,9 @@ import itertools
 import os
 import stat
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -44,15 +46,40 @@ from handoff_cli.store.reader import read_document, read_feedback
 
 @dataclass
 class Survey:
-    assessments: list[Assessment]
+    """The join, with what the report says about its history. Taken from the cache as it
+    is, its assessments are made again from their records only when asked for: a report
+    kept for this join (store.reports) needs only the score records."""
+
     history: HistoryState
     files_with_findings: int
+    token: str | None = None  # names the stored join: the same token, the same assessments (None: not stored)
     from_snapshot: bool = False
     rescored: int | None = None  # after commits: how many handoffs were scored again (None: all, or none)
+    _assessments: list[Assessment] | None = None
+    _stored: _Snapshot | None = None  # the stored join the assessments are made from
+    _redo: Callable[[], list[Assessment]] | None = None  # the join made again, should the stored one lack records
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        if self._assessments is None:
+            with _collector_paused():
+                self._assessments = self._stored.assessments()
+                if self._assessments is None:
+                    self._assessments = self._redo()
+            self._stored = self._redo = None
+        return self._assessments
+
+    @property
+    def scores(self) -> list:
+        """Every handoff's score record (inert JSON), in the order of the assessments (by id)."""
+        if self._assessments is None:
+            return self._stored.scores
+        return [a.score for a in self._assessments]
 
 
-SNAPSHOT = "report"
-SNAPSHOT_FORMAT = 7  # the layout of the records below; part of the key
+SNAPSHOT = "report"  # what the join was made from, its handoffs' ids, and where each score is in the blob
+RECORDS = "report-records"  # the assessments' records, read only when the assessments are wanted
+SNAPSHOT_FORMAT = 9  # the layout of the records below; part of the key
 DELTA_LIMIT = 1000  # changed files or touched handoffs beyond which the join is done again in full
 OVERLAY = "report-delta"  # the handoffs scored again since the stored join was written whole
 OVERLAY_LIMIT = 2000  # beyond this many (or a tenth of all), the join is written whole again
@@ -60,32 +87,69 @@ OVERLAY_LIMIT = 2000  # beyond this many (or a tenth of all), the join is writte
 
 @dataclass
 class _Snapshot:
-    """The last join, as stored: records and their score JSON (in the blob), and what they
-    were computed from (HEAD, every receiver's leniency)."""
+    """The last join, as stored: its handoffs' ids and score JSON (in the blob), what they
+    were computed from (HEAD, every receiver's leniency), and their records (read from
+    the cache when first asked for: a kept report needs only the scores)."""
 
     key: str  # what it depended on besides HEAD (`_repository_state`)
     head: str
-    records: list
-    scores: list  # memoryviews into the blob, one per record
+    base_ids: list[str]  # of the join written whole, by id
+    scores: list  # memoryviews into the blob (or the overlay's), one per handoff, by id
     history_state: tuple
     files_with_findings: int
     leniency: dict
+    cache: Cache
     token: bytes = b""  # the stored join's (base's) token
-    overlay: dict | None = None  # id -> (record, score): scored again since the base was written
+    overlay: dict = field(default_factory=dict)  # id -> (record, score): scored again since the base was written
+    overlay_token: bytes = b""  # written with the overlay
+    _records: list | None = None
+
+    @property
+    def join_token(self) -> str:
+        """Names this join (`Survey.token`): the base's token and its overlay's."""
+        return (self.token + b":" + self.overlay_token).decode()
+
+    def records(self) -> list | None:
+        """The assessments' records, in the order of `scores`; None when the cache does not
+        have them as written. The records part is written before the part that names it,
+        and that one only if the records were written (`_store_snapshot`): only a cache
+        changed by hand lacks them."""
+        if self._records is None:
+            stored = self.cache.part(RECORDS).get("records")
+            self.cache.flush(RECORDS)
+            if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.token
+                    and len(stored[1]) == len(self.base_ids)):
+                return None
+            self._records = _overlaid(self.base_ids, stored[1], self.overlay, 0)[1]
+        return self._records
+
+    def assessments(self) -> list[Assessment] | None:
+        records = self.records()
+        return None if records is None else [Assessment.from_record(r, s) for r, s in zip(records, self.scores)]
 
 
 def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
     """Every handoff's assessment; the caller saves the cache.
 
     Memory stays in proportion to the assessments: each cache part is written and let go
-    as soon as it is complete, and the collector is paused (these objects form no cycles,
-    and scanning hundreds of thousands of them again and again costs more than the work).
-    """
+    as soon as it is complete, and the collector is paused (`_collector_paused`)."""
+    with _collector_paused():
+        return _survey(config, kinds, cache, weights=weights, as_of=as_of)
+
+
+@contextmanager
+def _collector_paused():
+    """The cyclic garbage collector off while the join is made, and what was made moved out
+    of its sight afterwards (`gc.freeze`): these objects form no cycles, they are kept to
+    the end of the command, and scanning hundreds of thousands of them again and again,
+    while they are made and while the report's tables are built over them, costs more
+    than the work itself."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _survey(config, kinds, cache, weights=weights, as_of=as_of)
+        yield
     finally:
+        gc.freeze()
         if collecting:
             gc.enable()
 
@@ -93,30 +157,37 @@ def survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_o
 def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_of: datetime) -> Survey:
     answer = Git(config.root).start_head_if_clean(config.dir) if cache.enabled else None
     # while git tells whether the folder is clean, the last join is loaded (it is what is
-    # wanted in every case but a changed folder or configuration)
+    # wanted in every case but a changed folder or configuration); after commits (HEAD has
+    # moved on) its assessments are made again meanwhile too
     snapshot = _load_snapshot(cache) if answer is not None else None
-    kept = [Assessment.from_record(r, s) for r, s in zip(snapshot.records, snapshot.scores)] if snapshot else []
+    kept = snapshot.assessments() if snapshot is not None and answer.head() != snapshot.head else None
     state = _repository_state(config, cache, answer()) if answer is not None else None
     if snapshot is not None and (state is None or snapshot.key != state[0]):
-        snapshot, kept = None, []
+        snapshot = None
     if snapshot is not None and snapshot.head == state[1]:  # warm: nothing has changed
         available, shallow, reason, warnings = snapshot.history_state
-        return Survey(kept, HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
-                      from_snapshot=True)
+
+        def redo() -> list[Assessment]:
+            history_reader = start_history(config.root, config.dir, cache, clean=True)
+            return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of).assessments
+
+        return Survey(HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
+                      token=snapshot.join_token, from_snapshot=True, _stored=snapshot, _redo=redo)
     # git works on another core meanwhile; a clean folder (`state`) has nothing uncommitted
     history_reader = start_history(config.root, config.dir, cache, clean=state is not None)
     if snapshot is not None:
         changes = Git(config.root).changed_between(snapshot.head, state[1], config.dir)
-        if _simple(changes, config):
+        if _simple(changes, config) and kept is not None:
             history = history_reader()
             cache.flush("history")
             delta = _after_commits(config, kinds, snapshot, kept, changes, history, weights=weights, as_of=as_of)
+            kept = None
             if delta is not None:
                 assessments, leniency, rescored = delta
                 state_now = HistoryState(history.available, history.shallow, history.reason, history.warnings)
-                del kept
-                _store_snapshot(cache, state, assessments, state_now, 0, leniency, snapshot, rescored)
-                return Survey([a for a, _ in assessments], state_now, 0, rescored=len(rescored))
+                token = _store_snapshot(cache, state, assessments, state_now, 0, leniency, snapshot, rescored)
+                return Survey(state_now, 0, token=token, rescored=len(rescored),
+                              _assessments=[a for a, _ in assessments])
             history_reader = lambda: history  # noqa: E731  (read once; the full join takes it as it is)
     del snapshot, kept
     return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
@@ -135,8 +206,9 @@ def _full(config: Config, kinds: Kinds, cache: Cache, history_reader, state, *, 
     history_state = HistoryState(history.available, history.shallow, history.reason, history.warnings)
     files_with_findings = store.files_with_findings
     del store, history
-    _store_snapshot(cache, state, [(a, None) for a in assessments], history_state, files_with_findings, leniency)
-    return Survey(assessments, history_state, files_with_findings)
+    token = _store_snapshot(cache, state, [(a, None) for a in assessments], history_state, files_with_findings,
+                            leniency)
+    return Survey(history_state, files_with_findings, token=token, _assessments=assessments)
 
 
 # ---------------------------------------------------------------- the stored join
@@ -163,64 +235,77 @@ def _load_snapshot(cache: Cache) -> _Snapshot | None:
     cache.flush(SNAPSHOT)
     if not (isinstance(stored, tuple) and len(stored) == 8):
         return None
-    key, head, token, records, lengths, history_state, files_with_findings, leniency = stored
+    key, head, token, ids, lengths, history_state, files_with_findings, leniency = stored
     blob = cache.read_blob(SNAPSHOT)
-    if blob is None or not blob.startswith(token):  # the scores written with these records
+    if blob is None or blob[:len(token)] != token or len(ids) != len(lengths):  # the scores written with these ids
         return None
     view, start, scores = memoryview(blob), len(token), []
     for length in lengths:
         scores.append(view[start:start + length])
         start += length
-    snapshot = _Snapshot(key, head, records, scores, history_state, files_with_findings, leniency, token, {})
+    snapshot = _Snapshot(key, head, ids, scores, history_state, files_with_findings, leniency, cache, token)
     overlay = cache.part(OVERLAY).get("overlay")
     cache.flush(OVERLAY)
-    if isinstance(overlay, tuple) and len(overlay) == 6 and overlay[0] == token:
-        _, snapshot.key, snapshot.head, snapshot.history_state, snapshot.leniency, snapshot.overlay = overlay
-        _apply(snapshot)
+    if isinstance(overlay, tuple) and len(overlay) == 7 and overlay[0] == token:
+        (_, snapshot.overlay_token, snapshot.key, snapshot.head, snapshot.history_state, snapshot.leniency,
+         snapshot.overlay) = overlay
+    snapshot.scores = _overlaid(ids, scores, snapshot.overlay, 1)[1]
     return snapshot
 
 
-def _apply(snapshot: _Snapshot) -> None:
-    """The overlay's records in place of the base's, new handoffs in their order (by id)."""
-    overlay, replaced = snapshot.overlay, set()
-    for index, record in enumerate(snapshot.records):
-        newer = overlay.get(record[0])
+def _overlaid(ids: list[str], values: list, overlay: dict, which: int) -> tuple[list[str], list]:
+    """`values` (one per id, the join written whole) with the overlay's (`overlay[id][which]`:
+    its record or its score) in place of theirs, and new handoffs in their order (by id)."""
+    if not overlay:
+        return ids, values
+    values = list(values)
+    for index, handoff_id in enumerate(ids):
+        newer = overlay.get(handoff_id)
         if newer is not None:
-            snapshot.records[index], snapshot.scores[index] = newer
-            replaced.add(record[0])
-    added = sorted(set(overlay) - replaced)
-    if added:
-        pairs = sorted(itertools.chain(zip(snapshot.records, snapshot.scores), (overlay[i] for i in added)),
-                       key=lambda pair: pair[0][0])
-        snapshot.records, snapshot.scores = [r for r, _ in pairs], [s for _, s in pairs]
+            values[index] = newer[which]
+    added = sorted(set(overlay).difference(ids))
+    if not added:
+        return ids, values
+    pairs = sorted(itertools.chain(zip(ids, values), ((i, overlay[i][which]) for i in added)),
+                   key=lambda pair: pair[0])
+    return [i for i, _ in pairs], [v for _, v in pairs]
 
 
 def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: list[tuple[Assessment, tuple | None]],
                     history_state: HistoryState, files_with_findings: int, leniency: dict,
-                    base: _Snapshot | None = None, rescored: list[Assessment] = ()) -> None:
+                    base: _Snapshot | None = None, rescored: list[Assessment] = ()) -> str | None:
     """Keep the join for the next report, unless a time in it stands for "now" (it would
-    change by tomorrow). `assessments` are (assessment, its record when already known).
-    After commits (`base`: the stored join they started from, `rescored`: the handoffs
-    scored again), only the overlay is written while it stays small."""
+    change by tomorrow); its token (`Survey.token`), or None when not kept. `assessments`
+    are (assessment, its record when already known). After commits (`base`: the stored
+    join they started from, `rescored`: the handoffs scored again), only the overlay is
+    written while it stays small."""
     if state is None or any(a.timed_now for a, _ in assessments):
-        return
+        return None
     frozen_state = (history_state.available, history_state.shallow, history_state.reason,
                     list(history_state.warnings))
     if base is not None and base.token:
         overlay = dict(base.overlay or {})
         overlay.update((a.id, (a.record(), bytes(a.score))) for a in rescored)
         if len(overlay) <= min(OVERLAY_LIMIT, max(100, len(assessments) // 10)):
-            cache.replace(OVERLAY, {"overlay": (base.token, state[0], state[1], frozen_state, leniency, overlay)})
+            overlay_token = os.urandom(16).hex().encode()
+            cache.replace(OVERLAY, {"overlay": (base.token, overlay_token, state[0], state[1], frozen_state, leniency,
+                                                overlay)})
             cache.flush(OVERLAY)
-            return
-    token = os.urandom(16).hex().encode()  # ties the records to the scores file written with them
-    cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a, _ in assessments)))
-    cache.replace(SNAPSHOT, {"snapshot": (
-        state[0], state[1], token, [record or a.record() for a, record in assessments],
-        [len(a.score) for a, _ in assessments], frozen_state, files_with_findings, leniency)})
-    cache.flush(SNAPSHOT)
+            return (base.token + b":" + overlay_token).decode()
+    # the scores and the records first, each tied to the part that names them by a token:
+    # that part is written only if they were
+    token = os.urandom(16).hex().encode()
+    if not cache.write_blob(SNAPSHOT, itertools.chain([token], (a.score for a, _ in assessments))):
+        return None
+    cache.replace(RECORDS, {"records": (token, [record or a.record() for a, record in assessments])})
+    if not cache.flush(RECORDS):
+        return None
     cache.replace(OVERLAY, {})  # the join written whole has none
     cache.flush(OVERLAY)
+    cache.replace(SNAPSHOT, {"snapshot": (
+        state[0], state[1], token, [a.id for a, _ in assessments], [len(a.score) for a, _ in assessments],
+        frozen_state, files_with_findings, leniency)})
+    return (token + b":").decode() if cache.flush(SNAPSHOT) else None
 
 
 # ---------------------------------------------------------------- after commits
@@ -289,7 +374,7 @@ def _after_commits(config: Config, kinds: Kinds, snapshot: _Snapshot, stored: li
 
     kept, previous = [], None
     ratings: dict[str, list[int]] = defaultdict(list)
-    for record, assessment in zip(snapshot.records, stored):
+    for record, assessment in zip(snapshot.records(), stored):
         handoff_id = assessment.id
         if previous is not None and handoff_id <= previous:
             return None  # not in the order a full join gives (by id): do it in full
