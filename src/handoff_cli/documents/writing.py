@@ -85,9 +85,11 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
 
 
 def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: bool = False,
-                       mode: int | None = None) -> None:
+                       mode: int | None = None, durable: bool = True) -> None:
     """`write_atomic` for bytes, given whole or in pieces (written as they come); `mode`:
-    the file's permission bits (default: what the umask allows)."""
+    the file's permission bits (default: what the umask allows). `durable=False` skips the
+    flushes to disk (fsync) for what may be lost in a crash: still atomic, never half a file
+    under the name while the system runs."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
@@ -99,13 +101,15 @@ def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, exclusive: 
             else:
                 handle.writelines(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if exclusive:
             os.link(temp, path)  # atomic, and refuses to replace
             temp.unlink()
         else:
             os.replace(temp, path)
-        _fsync_directory(path.parent)
+        if durable:
+            _fsync_directory(path.parent)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

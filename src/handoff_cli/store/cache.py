@@ -170,7 +170,8 @@ class Cache:
         if keep is not None:
             entries = {k: v for k, v in entries.items() if k in keep}
         try:
-            writing.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.marshal", marshal.dumps((self.stamp, entries)))
+            writing.write_bytes_atomic(self.folder / f"{name}-v{FORMAT}.marshal", marshal.dumps((self.stamp, entries)),
+                                       durable=False)
             for stale in self.folder.iterdir():
                 if stale.suffix in (".marshal", ".bin") and f"-v{FORMAT}." not in stale.name:
                     stale.unlink(missing_ok=True)  # left by an older version
