@@ -70,11 +70,12 @@ class Git:
 
     # ------------------------------------------------------------ starting git
 
-    def start(self, *args: str, stdin: bool = False, env: dict | None = None) -> subprocess.Popen:
-        """A running `git ARGS` with its output on a pipe (bytes)."""
+    def start(self, *args: str, stdin: bool = False, env: dict | None = None, errors: bool = False) -> subprocess.Popen:
+        """A running `git ARGS` with its output on a pipe (bytes); `errors`: its error output
+        on a pipe too (read both with `communicate`)."""
         try:
             return subprocess.Popen(["git", *args], cwd=self.root, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE if errors else subprocess.DEVNULL,
                                     stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                     env={**os.environ, **env} if env else None)
         except FileNotFoundError:
@@ -199,15 +200,29 @@ class Git:
     def changed_since(self, ref: str, *pathspecs: str) -> list[str]:
         """Files under `pathspecs` (relative to the root) added, changed or deleted since `ref`
         (in the working tree too), and untracked ones; names as they are (`-z`: never quoted)."""
-        listing = self.start("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)  # meanwhile
-        changed = self.run("diff", "--name-only", "-z", "--no-renames", "--relative", ref, "--", *pathspecs)
-        untracked = Done(listing.returncode, listing.communicate()[0], b"")
-        if not changed.ok:
-            problem = changed.err.decode("utf-8", "replace").strip()
-            raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
-                                  else t("git.unknown_revision.silent", ref=ref),
-                                  hint=t("git.unknown_revision.hint"))
-        return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
+        return self.start_changed_since(ref, *pathspecs)()
+
+    def start_changed_since(self, ref: str, *pathspecs: str) -> Callable[[], list[str]]:
+        """`changed_since` in two steps: git starts now; the returned callable waits for the
+        answer (or raises UnknownRevision). In a fresh clone git's first look at the working
+        tree compares every file's content (they are as new as the index), which takes a
+        while: the caller works in between."""
+        listing = self.start("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)
+        diff = self.start("diff", "--name-only", "-z", "--no-renames", "--relative", ref, "--", *pathspecs,
+                          errors=True)
+
+        def answer() -> list[str]:
+            out, err = diff.communicate()
+            untracked = listing.communicate()[0]
+            if diff.returncode != 0:
+                problem = err.decode("utf-8", "replace").strip()
+                raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
+                                      else t("git.unknown_revision.silent", ref=ref),
+                                      hint=t("git.unknown_revision.hint"))
+            text = (out + b"\0" + untracked).decode("utf-8", "replace")
+            return [name for name in text.split("\0") if name]
+
+        return answer
 
     def changed_between(self, old: str, new: str, relative_dir: str) -> list[tuple[str, str, str, str]] | None:
         """(status, path, old mode, new mode) of each file under `relative_dir` that differs

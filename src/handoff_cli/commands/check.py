@@ -66,8 +66,9 @@ def check(paths: list[Path] | None = None, *, changed_since: str | None = None, 
     from handoff_cli.store.loader import FINDINGS, load_store
 
     config, kinds = load_context(start)
-    kinds.load_all()
     if changed_since:
-        return check_changes(config, kinds, changed_since, list(paths) if paths else None, open_cache(config, kinds))
+        return check_changes(config, kinds, changed_since, list(paths) if paths else None,
+                             lambda: open_cache(config, kinds))
+    kinds.load_all()
     store = load_store(config, kinds, list(paths) if paths else None, cache=open_cache(config, kinds), want=FINDINGS)
     return CheckResult(store.findings, store.files_checked, store.skipped)

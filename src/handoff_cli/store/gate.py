@@ -9,6 +9,7 @@ or to any kind's schema checks every handoff again and says so, for a reviewer t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from handoff_cli.i18n import t
 from handoff_cli.rules.custom_schemas import MAX_SCHEMA_BYTES, SchemaSource
 from handoff_cli.rules.findings import CheckResult, Finding
 from handoff_cli.rules.kinds import Kinds
+from handoff_cli.store.cache import Cache
 from handoff_cli.store.loader import FINDINGS, load_store
 
 
@@ -43,9 +45,13 @@ def _schema_files(config: Config) -> set[str]:
     return {path.relative_to(config.root).as_posix() for path in config.kinds.values()}
 
 
-def check_changes(config: Config, kinds: Kinds, ref: str, paths: list[Path] | None, cache) -> GateResult:
+def check_changes(config: Config, kinds: Kinds, ref: str, paths: list[Path] | None,
+                  opening_cache: Callable[[], Cache]) -> GateResult:
     git = Git(config.root)
-    changed = git.changed_since(ref)
+    changes = git.start_changed_since(ref)
+    kinds.load_all()  # and the cache opened, while git compares the working tree with `ref`
+    cache = opening_cache()
+    changed = changes()
     base_config = parse_config(config.root, git.file_at(ref, CONFIG_NAME, MAX_SCHEMA_BYTES), config.root / CONFIG_NAME)
     base_kinds = Kinds(base_config, source=committed(git, ref))
     base_kinds.load_all()
