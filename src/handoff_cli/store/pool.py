@@ -10,7 +10,7 @@ from pathlib import Path
 from handoff_cli.rules.kinds import Kinds
 from handoff_cli.store.reader import FileResult, read_document, read_feedback
 
-PARALLEL_FROM = 2000  # files to read before worker processes (about 0.3 s each to start) pay off
+PARALLEL_FROM = 2000  # files to read before worker processes (up to 0.3 s each to start) pay off
 _worker_kinds: dict[str, Kinds] = {}
 
 
@@ -24,11 +24,21 @@ def worker_count(files: int) -> int:
 
 
 def start_pool(workers: int):
+    """Worker processes, forked where that is safe, else spawned.
+
+    A forked worker starts with every module already imported (at 10,000 files the check
+    takes 0.14 s less than with spawned workers, which import the package again). Forking
+    is safe on Linux in a process with one thread: another thread (the report spools git's
+    log on one, and feeds `git cat-file` from one) may hold a lock the child would copy
+    held, or the input of a git process the child would keep open; and macOS's system
+    libraries do not survive a fork. Otherwise, spawn."""
     import multiprocessing  # here: a check of a few files starts no worker, and pays nothing for them
+    import sys
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the caller may have threads running (git's log is being spooled)
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
 
 
 def run_jobs(pool, loader, jobs: list[tuple], workers: int) -> list[FileResult]:
