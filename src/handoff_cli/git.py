@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import IO
 
 from handoff_cli.errors import GitError, GitMissing, NotARepository, UnknownRevision
 from handoff_cli.i18n import t
@@ -70,11 +71,12 @@ class Git:
 
     # ------------------------------------------------------------ starting git
 
-    def start(self, *args: str, stdin: bool = False, env: dict | None = None, errors: bool = False) -> subprocess.Popen:
-        """A running `git ARGS` with its output on a pipe (bytes); `errors`: its error output
-        on a pipe too (read both with `communicate`)."""
+    def start(self, *args: str, stdin: bool = False, env: dict | None = None, errors: bool = False,
+              output: IO[bytes] | None = None) -> subprocess.Popen:
+        """A running `git ARGS` with its output on a pipe (bytes), or written straight into the
+        file `output`; `errors`: its error output on a pipe too (read both with `communicate`)."""
         try:
-            return subprocess.Popen(["git", *args], cwd=self.root, stdout=subprocess.PIPE,
+            return subprocess.Popen(["git", *args], cwd=self.root, stdout=subprocess.PIPE if output is None else output,
                                     stderr=subprocess.PIPE if errors else subprocess.DEVNULL,
                                     stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                     env={**os.environ, **env} if env else None)
@@ -255,9 +257,9 @@ class Git:
 
     # ------------------------------------------------------------ history
 
-    def log(self, *args: str) -> subprocess.Popen:
-        """A streaming `git log ARGS` (bytes on stdout)."""
-        return self.start("log", *args)
+    def log(self, *args: str, output: IO[bytes] | None = None) -> subprocess.Popen:
+        """A streaming `git log ARGS` (bytes on stdout, or into the file `output`)."""
+        return self.start("log", *args, output=output)
 
     def cat_file(self, shas: list[str]) -> Iterator[tuple[str, bytes]]:
         """(id, contents) of each distinct blob through one `git cat-file --batch`, requests

@@ -12,10 +12,8 @@ number of handoffs.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, MutableMapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,8 +22,8 @@ from typing import IO
 from handoff_cli.documents import layout, reading
 from handoff_cli.errors import GitError
 from handoff_cli.git import Git
-from handoff_cli.i18n import t
 from handoff_cli.history.timelines import Commit, History, Rework, Timeline
+from handoff_cli.i18n import t
 
 _RECEIPT = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?receipt\b", re.MULTILINE)
 _OUTCOME_PHASE = re.compile(rb"^[ \t-]*phase:[ \t]*['\"]?outcome\b", re.MULTILINE)
@@ -272,22 +270,20 @@ class LazyTimelines(MutableMapping):
 
 
 def _start_log(repository: Git, pathspec: str, since: str | None) -> Callable[[], IO[bytes]]:
-    """Start one `git log` (of the commits after `since`, when given), its output spooled to
-    a temporary file by a thread; the returned callable waits and gives the file, rewound.
+    """Start one `git log` (of the commits after `since`, when given), writing straight into
+    a temporary file (no thread: the file workers can then be forked); the returned
+    callable waits and gives the file, rewound.
 
     `--relative` rather than a pathspec: git then only diffs the handoffs folder, without
     the history simplification a pathspec costs (a third of the time on 190,000 commits).
     """
     revisions = [f"{since}..HEAD"] if since else []
+    spool = tempfile.TemporaryFile()
     process = repository.log(
         "--reverse", "--raw", "-M", "--no-abbrev", "--no-color", "--date-order", f"--relative={pathspec}/",
-        f"--format={_HEADER_FORMAT}", *revisions)
-    spool = tempfile.TemporaryFile()
-    copier = threading.Thread(target=shutil.copyfileobj, args=(process.stdout, spool, 1 << 20), daemon=True)
-    copier.start()
+        f"--format={_HEADER_FORMAT}", *revisions, output=spool)
 
     def spooled() -> IO[bytes]:
-        copier.join()
         process.wait()
         spool.seek(0)
         return spool
