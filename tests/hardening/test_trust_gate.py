@@ -50,6 +50,24 @@ def test_a_pull_request_cannot_loosen_a_kind_to_pass_its_own_handoff(repo):
     assert ".handoff.yaml" in result.stderr
 
 
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_schema_loosened_in_place_is_judged_by_the_base_branch_s_schema(repo, workers):
+    """Worker processes (a repository of thousands of handoffs; HANDOFF_WORKERS forces them
+    here) make the kinds again from the configuration: the base branch's schema, read from
+    git, must still judge the change."""
+    repo.write(".handoff.yaml", "version: 1\nkinds:\n  lead: schemas/lead.schema.json\n")
+    repo.write("schemas/lead.schema.json", (Path(__file__).parents[2] / "schemas" / "lead.schema.json").read_text())
+    _base(repo)
+    repo.write("schemas/lead.schema.json", '{"type": "object"}')
+    other = "20261103-bbbbbb"
+    repo.write(f"handoffs/2026/11/03/{other}.yaml",
+               lead_document(other, created="2026-11-03T09:00:00+09:00", decision_maker="TBD"))
+    repo.commit("a lead with a placeholder, and its kind's schema loosened in place")
+    result = run_cli(["check", "--changed-since", "main"], env={"HANDOFF_WORKERS": workers})
+    assert result.exit_code == 1, result.output
+    assert f"{other}.yaml" in result.stdout and "'TBD' is a placeholder" in result.stdout
+
+
 def test_a_change_to_the_configuration_rechecks_every_handoff_and_says_so(repo):
     _base(repo)
     repo.write(".handoff.yaml", "version: 1\nfeedback_due_days: 5\n")

@@ -259,6 +259,7 @@ class Kinds:
         self._custom = dict(config.kinds) if config else {}
         self._placeholders = tuple(config.placeholders) if config else ()
         self._source = source or (working_tree(config.root) if config else None)
+        self.from_working_tree = source is None  # what a worker process, given the config, makes again
         self._loaded: dict[str, Kind] = {}
         self.names = sorted(set(BUILTIN_KINDS) | set(self._custom))
 

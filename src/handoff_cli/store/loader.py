@@ -182,7 +182,10 @@ class _Loader:
             target_path = proper_documents.get(layout.id_from_name(path.name)[0])
             if target_path is not None and (target_path in unread or not self._cached_feedback(path, target_path)):
                 uncached_feedback.append((path, target_path))
-        workers = worker_count(len(missing) + len(uncached_feedback))
+        # a worker makes the kinds again from the configuration, reading custom schemas from
+        # the working tree: kinds read from elsewhere (the base branch's, for the gate) are
+        # only ever applied here
+        workers = worker_count(len(missing) + len(uncached_feedback)) if self.kinds.from_working_tree else 0
         if not workers:
             return
         from concurrent.futures.process import BrokenProcessPool
