@@ -7,6 +7,7 @@ command line except as a separate argument after the options it belongs to.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import threading
@@ -132,6 +133,20 @@ class Git:
     def shallow(self) -> bool:
         """Whether this is a shallow clone (history before the graft is missing); asked once."""
         return self._top_and_shallow is not None and self._top_and_shallow[1]
+
+    @cached_property
+    def history_extent(self) -> str:
+        """Which history a clone holds, for caches of what was read from it: "complete", or a
+        digest of a shallow clone's boundary commits (its `shallow` file), which a
+        `git fetch --deepen` or `--unshallow` changes while HEAD stays."""
+        if not self.shallow:
+            return "complete"
+        done = self.run("rev-parse", "--git-path", "shallow")
+        try:
+            boundary = (self.root / done.text.strip()).read_bytes() if done.ok else b""
+        except OSError:
+            boundary = b""
+        return "shallow:" + hashlib.sha1(boundary).hexdigest()
 
     def head(self) -> str | None:
         """The commit HEAD names, or None before the first commit."""

@@ -167,3 +167,31 @@ def test_an_assessment_made_again_from_its_record_is_the_same(examples_repo):
         assert again == assessment
         assert [getattr(again, name) for name in Assessment.__slots__] == \
             [getattr(assessment, name) for name in Assessment.__slots__]
+
+
+def test_a_deepened_shallow_clone_is_read_again(tmp_path, monkeypatch):
+    """`git fetch --deepen` keeps HEAD but brings history the cached join and timelines did
+    not have (in a shallow clone the oldest commit stands for all before it)."""
+    import subprocess
+
+    from helpers import make_repo
+
+    origin = make_repo(tmp_path / "origin")
+    origin.write(".handoff.yaml", "version: 1\n")
+    origin.write(_path(H1), lead_document(H1, created="2026-11-02T09:00:00+09:00"))
+    origin.commit("handed over", date="2026-11-02T10:00:00+09:00")
+    origin.write(_path(H1, True), feedback_document(H1, [receipt_entry("2026-11-03T09:00:00+09:00")]))
+    origin.commit("received", author=BOB, date="2026-11-03T10:00:00+09:00")
+    origin.write(_path(H2), lead_document(H2, created="2026-11-05T09:00:00+09:00"))
+    origin.commit("another", date="2026-11-05T10:00:00+09:00")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin.path}", str(clone)], check=True)
+    monkeypatch.chdir(clone)
+    shallow = _outputs()
+    assert shallow == _outputs()  # kept
+    subprocess.run(["git", "fetch", "-q", "--deepen", "1"], cwd=clone, check=True)
+    deeper = _outputs()
+    assert deeper == _outputs({"HANDOFF_NO_CACHE": "1"})
+    assert deeper["report"] != shallow["report"]
+    scores = {s["id"]: s for s in deeper["report"][1]["report"]["scores"]}
+    assert scores[H1]["handed_over"].startswith("2026-11-03")  # the boundary commit, still shallow

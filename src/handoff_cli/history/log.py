@@ -97,7 +97,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = Fa
     asked again which documents are not committed yet)."""
     repository = Git(root)
     try:
-        top, shallow = repository.toplevel, repository.shallow
+        top, shallow, extent = repository.toplevel, repository.shallow, repository.history_extent
     except GitError:  # not a repository, or no git here: the report goes on without history
         return lambda: History({}, available=False, reason=t("history.not_a_repository"))
     head = repository.head() or ""
@@ -111,7 +111,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = Fa
     if cache is not None and cache.enabled:
         state = cache.part(HEAD_PART).get("state")
         cache.flush(HEAD_PART)
-    if head and state and len(state) == 3 and state[0] == pathspec and state[2] == shallow:
+    if head and state and len(state) == 3 and state[0] == pathspec and state[2] == extent:
         cached_head = state[1]
         if cached_head == head:
             reusing, since = True, head
@@ -131,7 +131,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = Fa
         if reusing:
             state = cache.part("history").get("state")
             cache.flush("history")
-            if state and len(state) == 5 and (state[0], state[2]) == (pathspec, shallow) and isinstance(state[3], dict):
+            if state and len(state) == 5 and (state[0], state[2]) == (pathspec, extent) and isinstance(state[3], dict):
                 base_head, frozen, unreadable = state[1], state[3], list(state[4])
                 newer = cache.part(DELTA_PART).get("delta")  # timelines changed since the base was written
                 cache.flush(DELTA_PART)
@@ -157,7 +157,7 @@ def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = Fa
         if log is not None:
             processes += 1 + _read_log(repository, log(), timelines, unreadable, touched)
             if cache is not None and cache.enabled:
-                _store(cache, pathspec, head, shallow, timelines, unreadable,
+                _store(cache, pathspec, head, extent, timelines, unreadable,
                        (base_head, updates, touched) if incremental else None)
         if not clean:
             processes += _mark_uncommitted(repository, pathspec, timelines, touched)
@@ -170,16 +170,16 @@ def start_history(root: Path, handoffs_dir: str, cache=None, *, clean: bool = Fa
     return finish
 
 
-HEAD_PART = "history-head"  # (pathspec, HEAD, shallow) of the cached timelines (the base with its delta)
+HEAD_PART = "history-head"  # (pathspec, HEAD, history extent) of the cached timelines (the base with its delta)
 DELTA_PART = "history-delta"  # (the base's HEAD, HEAD, id -> timeline or None, unreadable): changed since
 DELTA_LIMIT = 5000  # beyond this many changed timelines, the base is written whole again
 
 
-def _store(cache, pathspec: str, head: str, shallow: bool, timelines, unreadable: list[str], since_base) -> None:
+def _store(cache, pathspec: str, head: str, extent: str, timelines, unreadable: list[str], since_base) -> None:
     """Keep the timelines for the next run (the caller saves): after a few new commits only
     those they changed (`since_base`: the base's HEAD, what changed since it before, what
     changed now), so a hundred thousand timelines are not written again for one commit."""
-    cache.put(HEAD_PART, "state", (pathspec, head, shallow))
+    cache.put(HEAD_PART, "state", (pathspec, head, extent))
     if since_base is not None:
         base_head, updates, touched = since_base
         updates = dict(updates)
@@ -189,7 +189,7 @@ def _store(cache, pathspec: str, head: str, shallow: bool, timelines, unreadable
         if len(updates) <= DELTA_LIMIT:
             cache.replace(DELTA_PART, {"delta": (base_head, head, updates, unreadable)})
             return
-    cache.replace("history", {"state": (pathspec, head, shallow, _freeze(timelines), unreadable)})
+    cache.replace("history", {"state": (pathspec, head, extent, _freeze(timelines), unreadable)})
     cache.replace(DELTA_PART, {})
 
 

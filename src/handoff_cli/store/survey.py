@@ -223,6 +223,8 @@ def _repository_state(config: Config, cache: Cache, clean: str | None) -> tuple[
     where, _, head = clean.rstrip("\n").rpartition("\n")  # the folder's prefix and shallowness; HEAD
     if not head:
         return None
+    if where.endswith("true"):  # a shallow clone: which history it holds changes with `git fetch --deepen`
+        where += "\0" + Git(config.root).history_extent
     facts = f"{SNAPSHOT_FORMAT}\0{cache.stamp}\0{config!r}\0{where}"
     return hashlib.sha1(facts.encode()).hexdigest(), head
 
