@@ -22,7 +22,7 @@ ALLOWED = {
     "app": {"commands", "__init__"},
     "commands": {"interact", "output", "sanitize", "reporting", "scoring", "store", "history", "git", "rules", "documents",
                  "i18n", "errors", "__init__"},
-    "interact": {"output", "sanitize", "rules", "documents", "i18n", "errors"},
+    "interact": {"sanitize", "rules", "documents", "i18n", "errors"},
     "output": {"reporting", "sanitize", "rules", "documents", "i18n", "errors"},
     "store": {"reporting", "scoring", "history", "git", "rules", "documents", "i18n", "errors", "__init__"},
     "reporting": {"scoring", "history", "rules", "documents", "sanitize", "i18n", "errors"},

@@ -214,16 +214,13 @@ class Git:
             return []
         return [(record[:2], record[3:]) for record in done.text.split("\0") if len(record) > 3]
 
-    def changed_since(self, ref: str, *pathspecs: str) -> list[str]:
-        """Files under `pathspecs` (relative to the root) added, changed or deleted since `ref`
-        (in the working tree too), and untracked ones; names as they are (`-z`: never quoted)."""
-        return self.start_changed_since(ref, *pathspecs)()
-
     def start_changed_since(self, ref: str, *pathspecs: str) -> Callable[[], list[str]]:
-        """`changed_since` in two steps: git starts now; the returned callable waits for the
-        answer (or raises UnknownRevision). In a fresh clone git's first look at the working
-        tree compares every file's content (they are as new as the index), which takes a
-        while: the caller works in between."""
+        """Files under `pathspecs` (relative to the root) added, changed or deleted since `ref`
+        (in the working tree too), and untracked ones; names as they are (`-z`: never quoted).
+        In two steps: git starts now; the returned callable waits for the answer (or raises
+        UnknownRevision). In a fresh clone git's first look at the working tree compares
+        every file's content (they are as new as the index), which takes a while: the
+        caller works in between."""
         listing = self.start("ls-files", "--others", "--exclude-standard", "-z", "--", *pathspecs)
         diff = self.start("diff", "--name-only", "-z", "--no-renames", "--relative", ref, "--", *pathspecs,
                           errors=True)

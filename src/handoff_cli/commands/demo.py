@@ -25,8 +25,8 @@ def demo_cli(
     from handoff_cli.errors import UserError
     from handoff_cli.i18n import t
     from handoff_cli.output import renderer
-    from handoff_cli.sanitize import sanitize
     from handoff_cli.output.tables import console
+    from handoff_cli.sanitize import sanitize
     from handoff_cli.store.demo import build_demo
 
     if path is not None and path.exists() and any(path.iterdir()):

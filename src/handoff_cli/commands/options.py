@@ -76,8 +76,8 @@ def _funnel(command, args, kwargs, *, github: bool):
 def _finding_line(finding) -> str:
     """A finding at a file's line as `check` writes it; one about a value given elsewhere (a
     flag, a prompt) names that, never a file that was not written."""
-    from handoff_cli.sanitize import sanitize
     from handoff_cli.output.text import finding_line
+    from handoff_cli.sanitize import sanitize
 
     if finding.line > 0:
         return finding_line(finding)
@@ -181,7 +181,7 @@ def complete_ids(incomplete: str) -> list[str]:
 
 def complete_drafts(incomplete: str) -> list[str]:
     """`handoff drafts --drop <TAB>`: the names of the kept drafts."""
-    from handoff_cli.interact.drafts import drafts_dir, FEEDBACK_PREFIX
+    from handoff_cli.interact.drafts import FEEDBACK_PREFIX, drafts_dir
 
     config = _completion_root()
     if config is None:

@@ -19,8 +19,8 @@ from handoff_cli.documents.layout import display_path
 from handoff_cli.errors import UserError
 from handoff_cli.i18n import language, localized, t
 from handoff_cli.interact.draft import Draft
-from handoff_cli.sanitize import sanitize
 from handoff_cli.rules.kinds import builtin_schema
+from handoff_cli.sanitize import sanitize
 
 _GROUPS = ("from", "to", "customer")
 _EXAMPLES = {"date": "2026-11-24", "date-time": "2026-11-24T14:00:00+09:00"}

@@ -27,10 +27,10 @@ from rich.text import Text
 from handoff_cli.errors import HandoffError
 from handoff_cli.i18n import language, t
 from handoff_cli.interact.draft import Draft, coerce
-from handoff_cli.sanitize import sanitize
 from handoff_cli.rules.answers import entry_problem, entry_schema, problem
 from handoff_cli.rules.formats import read_date, read_datetime, zone
 from handoff_cli.rules.kinds import FieldSpec, Kind, labels
+from handoff_cli.sanitize import sanitize
 
 # (field, required): each is asked as i18n's "prompt.envelope.<field>"
 ENVELOPE_PROMPTS = (

@@ -32,8 +32,8 @@ from importlib.resources import files
 
 from handoff_cli.i18n import language, t
 from handoff_cli.output import Renderer, words
-from handoff_cli.sanitize import sanitize
 from handoff_cli.reporting.report import most_urgent
+from handoff_cli.sanitize import sanitize
 
 ROWS_SHOWN = 200  # rows of a long table on the page; the rest are counted (CSV has them all)
 WARNINGS_SHOWN = 200

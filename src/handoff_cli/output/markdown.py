@@ -19,8 +19,8 @@ from typing import TextIO
 
 from handoff_cli.i18n import t
 from handoff_cli.output import Renderer, words
-from handoff_cli.sanitize import sanitize
 from handoff_cli.output.text import overdue_line, summary_line
+from handoff_cli.sanitize import sanitize
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]<>!|~&$]")
 # What GitHub turns into a notification or a link in plain text: @mentions, #123 / GH-123

@@ -16,10 +16,10 @@ from handoff_cli.documents.layout import display_path
 from handoff_cli.i18n import t
 from handoff_cli.output import words
 from handoff_cli.output.layout import Column, FitTable, Paragraph, blank_repeats
-from handoff_cli.sanitize import sanitize, sanitize_block
 from handoff_cli.reporting.lists import HandoffView, ListRow
 from handoff_cli.reporting.person import WEAK_BELOW
 from handoff_cli.reporting.report import Report
+from handoff_cli.sanitize import sanitize, sanitize_block
 
 
 def console(stream=None) -> Console:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from handoff_cli.i18n import t
 from handoff_cli.output import Renderer
-from handoff_cli.sanitize import sanitize
 from handoff_cli.rules.findings import Finding
+from handoff_cli.sanitize import sanitize
 
 
 def finding_line(finding: Finding) -> str:

@@ -4,17 +4,22 @@ One file per part, so that each command loads only what it needs:
   results-v2.marshal  (path, blob[, handoff's kind, handoff exists]) -> (findings, kind, id) for every
                       clean tracked file (all)
   digests-v2.marshal  blob -> the digest of a valid document or feedback file (list, show, report)
-  history-v2.marshal  the timelines and the HEAD they describe (show, report)
-  report-v2.marshal   the last join of digests and timelines, what it depended on (HEAD, the configuration,
-                      every receiver's leniency), so a report after new commits scores again only what
-                      they touched (store/survey.py) (show, report)
-  report-v2.bin       that join's score records, JSON one after another (report-v2.marshal has their lengths)
+  history-v2.marshal  the timelines and the HEAD they describe (show, report); history-head and
+                      history-delta: that HEAD alone, and the timelines changed since the part was written
+  report-v2.marshal   the last join of digests and timelines: what it depended on (HEAD, the configuration,
+                      every receiver's leniency), its handoffs' ids, where their scores are in the blob
+                      (store/survey.py) (show, report)
+  report-v2.bin       that join's score records, inert JSON one after another
+  report-records-v2.marshal  the join's records, read only when the assessments are wanted
+  report-delta-v2.marshal    the handoffs scored again after commits since the join was written whole
+  reports-v2.marshal  the last reports built over that join, by day and options (store/reports.py)
 
 Blob ids come from the index (`git ls-files -s`); files that differ from the index
 (`git ls-files -m -o`) are always read afresh. The cache is only an optimisation:
 deleting it changes no result, a corrupt or foreign one is ignored and rebuilt, and
 every write replaces the file atomically, so two processes at once are safe (the last
-writer wins with a complete file). marshal holds plain values only and never runs code.
+writer wins with a complete file). Parts are not flushed to disk (fsync): a crash may
+lose one, which costs time, not a result; the scores blob, written out as it is, is. marshal holds plain values only and never runs code.
 Every part carries a stamp of what produced it (`fingerprint`: the code itself, the
 schemas, the language); a part with another stamp is ignored.
 """
@@ -129,11 +134,14 @@ class Cache:
             return None
         path = self.folder / f"{name}-v{FORMAT}.bin"
         try:
-            if os.name != "posix":
-                return path.read_bytes()
-            with path.open("rb") as file:
-                return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+            if os.name == "posix":
+                with path.open("rb") as file:
+                    return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system that cannot map; ValueError: an empty file
+            pass
+        try:
+            return path.read_bytes()
+        except OSError:
             return None
 
     def replace(self, name: str, entries: dict) -> None:

@@ -30,8 +30,10 @@ def gathered_report(config: Config, kinds: Kinds, *, as_of: datetime, by: str, s
     cache = Cache.for_repository(config.root, kinds)
     weights = Weights.from_config(config.scoring)
     gathered = survey(config, kinds, cache, weights=weights, as_of=as_of)
-    key = (as_of.date().isoformat(), as_of.utcoffset().total_seconds(), by, _day(since), _day(until), kind)
-    kept = cache.part(PART) if gathered.token is not None else {}
+    offset = as_of.utcoffset()
+    key = (as_of.date().isoformat(), None if offset is None else offset.total_seconds(), by, _day(since), _day(until),
+           kind)
+    kept = cache.part(PART) if gathered.token is not None and gathered.from_snapshot else {}
     reports = kept.get("reports", {}) if kept.get("token") == gathered.token else {}
     found = reports.get(key)
     if found is not None:

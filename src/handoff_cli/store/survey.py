@@ -57,15 +57,16 @@ class Survey:
     rescored: int | None = None  # after commits: how many handoffs were scored again (None: all, or none)
     _assessments: list[Assessment] | None = None
     _stored: _Snapshot | None = None  # the stored join the assessments are made from
-    _redo: Callable[[], list[Assessment]] | None = None  # the join made again, should the stored one lack records
+    _redo: Callable[[], Survey] | None = None  # the join made again, should the stored one lack records
 
     @property
     def assessments(self) -> list[Assessment]:
         if self._assessments is None:
             with _collector_paused():
                 self._assessments = self._stored.assessments()
-                if self._assessments is None:
-                    self._assessments = self._redo()
+                if self._assessments is None:  # the stored join lacks its records: made again, and stored
+                    redone = self._redo()
+                    self._assessments, self.token, self.from_snapshot = redone.assessments, redone.token, False
             self._stored = self._redo = None
         return self._assessments
 
@@ -112,8 +113,9 @@ class _Snapshot:
     def records(self) -> list | None:
         """The assessments' records, in the order of `scores`; None when the cache does not
         have them as written. The records part is written before the part that names it,
-        and that one only if the records were written (`_store_snapshot`): only a cache
-        changed by hand lacks them."""
+        and that one only if the records were written (`_store_snapshot`); still, a crash
+        (parts are not flushed to disk), another run writing meanwhile, or a hand in the
+        cache can leave them missing: then the join is made again."""
         if self._records is None:
             stored = self.cache.part(RECORDS).get("records")
             self.cache.flush(RECORDS)
@@ -160,6 +162,7 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     # wanted in every case but a changed folder or configuration); after commits (HEAD has
     # moved on) its assessments are made again meanwhile too
     snapshot = _load_snapshot(cache) if answer is not None else None
+    # (a changed folder makes them in vain, but they take about as long as git status)
     kept = snapshot.assessments() if snapshot is not None and answer.head() != snapshot.head else None
     state = _repository_state(config, cache, answer()) if answer is not None else None
     if snapshot is not None and (state is None or snapshot.key != state[0]):
@@ -167,9 +170,9 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
     if snapshot is not None and snapshot.head == state[1]:  # warm: nothing has changed
         available, shallow, reason, warnings = snapshot.history_state
 
-        def redo() -> list[Assessment]:
+        def redo() -> Survey:
             history_reader = start_history(config.root, config.dir, cache, clean=True)
-            return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of).assessments
+            return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
 
         return Survey(HistoryState(available, shallow, reason, tuple(warnings)), snapshot.files_with_findings,
                       token=snapshot.join_token, from_snapshot=True, _stored=snapshot, _redo=redo)
