@@ -33,8 +33,9 @@ def gathered_report(config: Config, kinds: Kinds, *, as_of: datetime, by: str, s
     offset = as_of.utcoffset()
     key = (as_of.date().isoformat(), None if offset is None else offset.total_seconds(), by, _day(since), _day(until),
            kind)
-    kept = cache.part(PART) if gathered.token is not None and gathered.from_snapshot else {}
-    reports = kept.get("reports", {}) if kept.get("token") == gathered.token else {}
+    token = gathered.token
+    kept = cache.part(PART) if token is not None and gathered.from_snapshot else {}
+    reports = kept.get("reports", {}) if kept.get("token") == token else {}
     found = reports.get(key)
     if found is not None:
         record, positions = found
@@ -45,7 +46,8 @@ def gathered_report(config: Config, kinds: Kinds, *, as_of: datetime, by: str, s
         result = build_report(gathered.assessments, gathered.history, kinds, shrinkage=weights.shrinkage,
                               as_of=as_of, by=by, since=since, until=until, kind=kind)
         if gathered.token is not None:
-            reports = dict(list(reports.items())[-(KEPT - 1):])
+            # the others, unless the join was made again meanwhile (its stored records were lost)
+            reports = dict(list(reports.items())[-(KEPT - 1):]) if gathered.token == token else {}
             reports[key] = (result.record(), _positions(gathered, result))
             cache.replace(PART, {"token": gathered.token, "reports": reports})
     cache.save()
