@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -16,6 +20,17 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 ALICE = ("Alice Sender", "alice@example.com")
 BOB = ("Bob Receiver", "bob@example.com")
+
+@contextmanager
+def git_home(home: Path) -> Iterator[None]:
+    """HOME, and git's configuration, at `home` with no system one: what conftest's autouse
+    isolation gives each test, for a module-scoped fixture it does not reach."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        yield
+
 
 CLI_ENV = {"COLUMNS": "160", "NO_COLOR": "1", "LANG": "C.UTF-8", "LC_ALL": None, "LC_MESSAGES": None,
            "HANDOFF_LANG": None, "TERM": "dumb"}

@@ -18,7 +18,7 @@ from rich.cells import cell_len
 
 from handoff_cli.i18n.catalog import CATALOG
 from handoff_cli.store.demo import build_demo
-from helpers import run_cli
+from helpers import git_home, run_cli
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 WIDTHS = (80, 100, 160)
@@ -40,10 +40,7 @@ ID = re.compile(r"\b\d{8}-[a-z0-9]{6}\b")
 def demo(tmp_path_factory) -> Path:
     """The demo repository, built once for the module with no user's git config."""
     home = tmp_path_factory.mktemp("demo-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with git_home(home):
         return build_demo(tmp_path_factory.mktemp("demo") / "d")
 
 

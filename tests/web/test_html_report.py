@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import lead_document, make_repo
+from helpers import git_home, lead_document, make_repo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists()
@@ -62,10 +62,7 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 
     home = tmp_path_factory.mktemp("home")
     out = tmp_path_factory.mktemp("pages")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with git_home(home):
         demo = build_demo(tmp_path_factory.mktemp("demo") / "demo")
     made = {}
     for name, args, lang in (("report", [], "en"), ("report-ja", [], "ja"),
@@ -82,10 +79,7 @@ def hostile_pages(tmp_path_factory) -> dict[str, Path]:
     an `<img onerror>` for its sender's name: the report, and that sender's 1on1 sheet."""
     home = tmp_path_factory.mktemp("home")
     out = tmp_path_factory.mktemp("hostile-pages")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with git_home(home):
         repo = make_repo(tmp_path_factory.mktemp("hostile") / "repo")
         repo.write(".handoff.yaml", "version: 1\n")
         document = lead_document(HOSTILE, created="2026-11-20T10:00:00+09:00",
