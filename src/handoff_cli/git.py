@@ -38,9 +38,16 @@ class Done:
         return self.out.decode("utf-8", "replace")
 
 
+def _finish(process: subprocess.Popen) -> Done:
+    """A started git's answer: it is waited for, its output read whole."""
+    out, err = process.communicate()
+    return Done(process.returncode, out, err or b"")
+
+
 class HeadIfClean:
-    """`Git.head_if_clean` under way: `head()` waits only for the quick `rev-parse` (HEAD,
-    or None), calling it waits for `status` too (its answer)."""
+    """`Git.start_head_if_clean` under way: `head()` waits only for the quick `rev-parse`
+    (HEAD, or None); calling it waits for `status` too: HEAD, the folder's prefix and
+    shallowness as one text when nothing under the folder differs from HEAD, else None."""
 
     def __init__(self, rev_parse: subprocess.Popen | None, status: subprocess.Popen | None):
         self._processes = (rev_parse, status)
@@ -49,8 +56,7 @@ class HeadIfClean:
     def _wait(self, index: int) -> Done | None:
         process = self._processes[index]
         if process is not None and self._done[index] is None:
-            out = process.communicate()[0]
-            self._done[index] = Done(process.returncode, out, b"")
+            self._done[index] = _finish(process)
         return self._done[index]
 
     def head(self) -> str | None:
@@ -102,11 +108,7 @@ class Git:
     def run_together(self, *commands: Sequence[str]) -> list[Done]:
         """Several quick `git` commands side by side (each on its own core), in order."""
         processes = [self.start(*command) for command in commands]
-        results = []
-        for process in processes:
-            out, _ = process.communicate()
-            results.append(Done(process.returncode, out, b""))
-        return results
+        return [_finish(process) for process in processes]
 
     # ------------------------------------------------------------ the repository
 
@@ -191,14 +193,10 @@ class Git:
                 blobs[path] = fields[1]
         return blobs
 
-    def head_if_clean(self, relative_dir: str) -> str | None:
-        """HEAD, the folder's prefix and shallowness as one text, when nothing under
-        `relative_dir` differs from HEAD (changed, staged, untracked or ignored); else None."""
-        return self.start_head_if_clean(relative_dir)()
-
     def start_head_if_clean(self, relative_dir: str) -> HeadIfClean:
-        """`head_if_clean` in two steps: git starts now (on other cores); calling the returned
-        object waits for the answer. The caller works in between."""
+        """Whether anything under `relative_dir` differs from HEAD (changed, staged, untracked
+        or ignored), and HEAD: git starts now (on other cores), the returned object waits
+        for the answer. The caller works in between."""
         try:
             processes = [self.start("rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD"),
                          self.start("status", "--porcelain", "-z", "--untracked-files=all", "--ignored", "--",
@@ -226,15 +224,13 @@ class Git:
                           errors=True)
 
         def answer() -> list[str]:
-            out, err = diff.communicate()
-            untracked = listing.communicate()[0]
-            if diff.returncode != 0:
-                problem = err.decode("utf-8", "replace").strip()
+            changed, untracked = _finish(diff), _finish(listing)
+            if not changed.ok:
+                problem = changed.err.decode("utf-8", "replace").strip()
                 raise UnknownRevision(t("git.unknown_revision", ref=ref, problem=problem) if problem
                                       else t("git.unknown_revision.silent", ref=ref),
                                       hint=t("git.unknown_revision.hint"))
-            text = (out + b"\0" + untracked).decode("utf-8", "replace")
-            return [name for name in text.split("\0") if name]
+            return [name for name in (changed.text + "\0" + untracked.text).split("\0") if name]
 
         return answer
 

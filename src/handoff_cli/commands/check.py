@@ -67,8 +67,7 @@ def check(paths: list[Path] | None = None, *, changed_since: str | None = None, 
 
     config, kinds = load_context(start)
     if changed_since:
-        return check_changes(config, kinds, changed_since, list(paths) if paths else None,
-                             lambda: open_cache(config, kinds))
+        return check_changes(config, kinds, changed_since, list(paths) if paths else None)
     kinds.load_all()
     store = load_store(config, kinds, list(paths) if paths else None, cache=open_cache(config, kinds), want=FINDINGS)
     return CheckResult(store.findings, store.files_checked, store.skipped)

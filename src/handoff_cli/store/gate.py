@@ -9,7 +9,6 @@ or to any kind's schema checks every handoff again and says so, for a reviewer t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,12 +44,11 @@ def _schema_files(config: Config) -> set[str]:
     return {path.relative_to(config.root).as_posix() for path in config.kinds.values()}
 
 
-def check_changes(config: Config, kinds: Kinds, ref: str, paths: list[Path] | None,
-                  opening_cache: Callable[[], Cache]) -> GateResult:
+def check_changes(config: Config, kinds: Kinds, ref: str, paths: list[Path] | None) -> GateResult:
     git = Git(config.root)
     changes = git.start_changed_since(ref)
     kinds.load_all()  # and the cache opened, while git compares the working tree with `ref`
-    cache = opening_cache()
+    cache = Cache.for_repository(config.root, kinds)
     changed = changes()
     base_config = parse_config(config.root, git.file_at(ref, CONFIG_NAME, MAX_SCHEMA_BYTES), config.root / CONFIG_NAME)
     base_kinds = Kinds(base_config, source=committed(git, ref))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import heapq
 import itertools
 import os
 import stat
@@ -54,7 +55,6 @@ class Survey:
     files_with_findings: int
     token: str | None = None  # names the stored join: the same token, the same assessments (None: not stored)
     from_snapshot: bool = False
-    rescored: int | None = None  # after commits: how many handoffs were scored again (None: all, or none)
     _assessments: list[Assessment] | None = None
     _stored: _Snapshot | None = None  # the stored join the assessments are made from
     _redo: Callable[[], Survey] | None = None  # the join made again, should the stored one lack records
@@ -107,8 +107,7 @@ class _Snapshot:
 
     @property
     def join_token(self) -> str:
-        """Names this join (`Survey.token`): the base's token and its overlay's."""
-        return (self.token + b":" + self.overlay_token).decode()
+        return _join_token(self.token, self.overlay_token)
 
     def records(self) -> list | None:
         """The assessments' records, in the order of `scores`; None when the cache does not
@@ -122,7 +121,7 @@ class _Snapshot:
             if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.token
                     and len(stored[1]) == len(self.base_ids)):
                 return None
-            self._records = _overlaid(self.base_ids, stored[1], self.overlay, 0)[1]
+            self._records = _overlaid(self.base_ids, stored[1], self.overlay, 0)
         return self._records
 
     def assessments(self) -> list[Assessment] | None:
@@ -189,8 +188,7 @@ def _survey(config: Config, kinds: Kinds, cache: Cache, *, weights: Weights, as_
                 assessments, leniency, rescored = delta
                 state_now = HistoryState(history.available, history.shallow, history.reason, history.warnings)
                 token = _store_snapshot(cache, state, assessments, state_now, 0, leniency, snapshot, rescored)
-                return Survey(state_now, 0, token=token, rescored=len(rescored),
-                              _assessments=[a for a, _ in assessments])
+                return Survey(state_now, 0, token=token, _assessments=[a for a, _ in assessments])
             history_reader = lambda: history  # noqa: E731  (read once; the full join takes it as it is)
     del snapshot, kept
     return _full(config, kinds, cache, history_reader, state, weights=weights, as_of=as_of)
@@ -220,7 +218,7 @@ def _repository_state(config: Config, cache: Cache, clean: str | None) -> tuple[
     """(what the join depends on besides HEAD and the files, HEAD), or None when the join
     cannot be stored or reused: no cache, no commit yet, or anything under the handoffs
     folder differs from HEAD (changed, staged, untracked or ignored files: `clean` is None,
-    else git's `head_if_clean`)."""
+    else `Git.start_head_if_clean`'s answer)."""
     if not cache.enabled or clean is None:
         return None
     where, _, head = clean.rstrip("\n").rpartition("\n")  # the folder's prefix and shallowness; HEAD
@@ -254,15 +252,16 @@ def _load_snapshot(cache: Cache) -> _Snapshot | None:
     if isinstance(overlay, tuple) and len(overlay) == 7 and overlay[0] == token:
         (_, snapshot.overlay_token, snapshot.key, snapshot.head, snapshot.history_state, snapshot.leniency,
          snapshot.overlay) = overlay
-    snapshot.scores = _overlaid(ids, scores, snapshot.overlay, 1)[1]
+    snapshot.scores = _overlaid(ids, scores, snapshot.overlay, 1)
     return snapshot
 
 
-def _overlaid(ids: list[str], values: list, overlay: dict, which: int) -> tuple[list[str], list]:
-    """`values` (one per id, the join written whole) with the overlay's (`overlay[id][which]`:
-    its record or its score) in place of theirs, and new handoffs in their order (by id)."""
+def _overlaid(ids: list[str], values: list, overlay: dict, which: int) -> list:
+    """`values` (one per id, the join written whole, by id) with the overlay's
+    (`overlay[id][which]`: its record or its score) in place of theirs, and new handoffs'
+    merged in by id."""
     if not overlay:
-        return ids, values
+        return values
     values = list(values)
     for index, handoff_id in enumerate(ids):
         newer = overlay.get(handoff_id)
@@ -270,10 +269,14 @@ def _overlaid(ids: list[str], values: list, overlay: dict, which: int) -> tuple[
             values[index] = newer[which]
     added = sorted(set(overlay).difference(ids))
     if not added:
-        return ids, values
-    pairs = sorted(itertools.chain(zip(ids, values), ((i, overlay[i][which]) for i in added)),
-                   key=lambda pair: pair[0])
-    return [i for i, _ in pairs], [v for _, v in pairs]
+        return values
+    merged = heapq.merge(zip(ids, values), ((i, overlay[i][which]) for i in added), key=lambda pair: pair[0])
+    return [value for _, value in merged]
+
+
+def _join_token(base: bytes, overlay: bytes = b"") -> str:
+    """Names a stored join (`Survey.token`): its base's token and its overlay's."""
+    return (base + b":" + overlay).decode()
 
 
 def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: list[tuple[Assessment, tuple | None]],
@@ -296,7 +299,7 @@ def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: li
             cache.replace(OVERLAY, {"overlay": (base.token, overlay_token, state[0], state[1], frozen_state, leniency,
                                                 overlay)})
             cache.flush(OVERLAY)
-            return (base.token + b":" + overlay_token).decode()
+            return _join_token(base.token, overlay_token)
     # the scores and the records first, each tied to the part that names them by a token:
     # that part is written only if they were
     token = os.urandom(16).hex().encode()
@@ -310,7 +313,7 @@ def _store_snapshot(cache: Cache, state: tuple[str, str] | None, assessments: li
     cache.replace(SNAPSHOT, {"snapshot": (
         state[0], state[1], token, [a.id for a, _ in assessments], [len(a.score) for a, _ in assessments],
         frozen_state, files_with_findings, leniency)})
-    return (token + b":").decode() if cache.flush(SNAPSHOT) else None
+    return _join_token(token) if cache.flush(SNAPSHOT) else None
 
 
 # ---------------------------------------------------------------- after commits
