@@ -98,11 +98,11 @@ def _r(value: float) -> float:
     return round(value, 1)
 
 
-def trend_chart(rows: list, *, feedback: bool = True) -> dict | None:
-    """Bars of the mean quality by month (0–100) and, with `feedback`, a line of the feedback rate."""
+def trend_chart(rows: list) -> dict | None:
+    """Bars of the mean quality by month (0–100) and a line of the feedback rate."""
     if not rows:
         return None
-    width, height, left, right, top, bottom = 680, 230, 40, 40 if feedback else 12, 14, 42
+    width, height, left, right, top, bottom = 680, 230, 40, 40, 14, 42
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / len(rows)
     bar = max(2.0, min(48.0, step * 0.6))
@@ -119,8 +119,8 @@ def trend_chart(rows: list, *, feedback: bool = True) -> dict | None:
         points.append(dict(x=_r(centre), y=_r(top + plot_h * (1 - (row.feedback_rate or 0))), title=label))
     grid = [dict(y=_r(top + plot_h * (1 - v / 100)), label=str(v)) for v in (0, 25, 50, 75, 100)]
     return dict(width=width, height=height, left=left, right=width - right, top=top, bottom=top + plot_h,
-                bars=bars, points=points if feedback else [], line=" ".join(f"{p['x']},{p['y']}" for p in points),
-                grid=grid, feedback=feedback, show_values=len(rows) <= 16)
+                bars=bars, points=points, line=" ".join(f"{p['x']},{p['y']}" for p in points),
+                grid=grid, show_values=len(rows) <= 16)
 
 
 def funnel_chart(rows: list) -> dict | None:
@@ -254,7 +254,7 @@ class HtmlRenderer(Renderer):
             handoffs=sender.handoffs[:ROWS_SHOWN] if sender else [],
             rework=sender.rework[:ROWS_SHOWN] if sender else [],
             owed=most_urgent(receiver.owed, ROWS_SHOWN) if receiver else [],
-            trend_chart=trend_chart(sender.trend, feedback=True) if sender else None,
+            trend_chart=trend_chart(sender.trend) if sender else None,
             warnings=sheet.warnings[:WARNINGS_SHOWN])
 
 

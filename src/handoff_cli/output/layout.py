@@ -158,13 +158,13 @@ class FitTable:
             yield self.title
         widths = self.choose(width)
         if widths is None:
-            yield from self._blocks(console, width)
+            yield from self._blocks(width)
         else:
-            yield from self._table(console, width, widths)
+            yield from self._table(width, widths)
         if self.legend:
             yield from wrap(Text(self.legend, style="dim"), width)
 
-    def _table(self, console: Console, width: int, widths: dict[int, int]) -> Iterable[Text]:
+    def _table(self, width: int, widths: dict[int, int]) -> Iterable[Text]:
         shown = list(widths)
         extra = [i for i in range(len(self.columns)) if i not in widths]
         head = Text(style="bold")
@@ -186,9 +186,9 @@ class FitTable:
                     line.append_text(self._pad(part, widths[i], self.columns[i].right))
                 yield line
             if extra:
-                yield from self._pairs(console, row, extra, width)
+                yield from self._pairs(row, extra, width)
 
-    def _blocks(self, console: Console, width: int) -> Iterable[Text]:
+    def _blocks(self, width: int) -> Iterable[Text]:
         """One record per block: the identifying cells on the first line (each after the first
         labelled by its header, so two names never stand unexplained), the rest below."""
         keys = [i for i, c in enumerate(self.columns) if c.role == "key"]
@@ -203,9 +203,9 @@ class FitTable:
                     line.append("  ")
                 line.append_text(cell)
             yield from wrap(line, width)
-            yield from self._pairs(console, row, [i for i in range(len(self.columns)) if i not in keys], width)
+            yield from self._pairs(row, [i for i in range(len(self.columns)) if i not in keys], width)
 
-    def _pairs(self, console: Console, row: list[Text], indices: list[int], width: int) -> Iterable[Text]:
+    def _pairs(self, row: list[Text], indices: list[int], width: int) -> Iterable[Text]:
         """The record's other cells on indented lines: "label value · label value"."""
         line = Text()
         for i in indices:

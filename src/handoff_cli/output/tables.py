@@ -154,7 +154,7 @@ def _section(title: str, rows: Sequence, empty: str, build) -> list:
     return [build(title), Text("")]
 
 
-def pending_table(rows: Sequence, title: str, legend: bool = True, receiver: bool = True) -> FitTable:
+def pending_table(rows: Sequence, title: str, receiver: bool = True) -> FitTable:
     """Pending feedback, grouped by receiver (shown once per group), overdue marked;
     `receiver=False` where every row is the same person's (the 1on1 sheet's "still owed")."""
     def due(row) -> Text:
@@ -166,7 +166,7 @@ def pending_table(rows: Sequence, title: str, legend: bool = True, receiver: boo
     if receiver:
         columns.insert(0, _key("receiver"))
         cells = [(name, *rest) for name, rest in zip(blank_repeats([row.receiver for row in rows]), cells)]
-    return FitTable(columns, cells, title=title, legend=t("report.legend.pending") if legend else None)
+    return FitTable(columns, cells, title=title, legend=t("report.legend.pending"))
 
 
 def rework_table(rows: Sequence, title: str) -> FitTable:
@@ -237,12 +237,12 @@ def report_renderables(report: Report, warnings: bool = True) -> list:
     return out[:-1]
 
 
-def best_table(rows: Sequence, title: str, legend: bool = True) -> FitTable:
+def best_table(rows: Sequence, title: str) -> FitTable:
     columns = [_key("id"), _key("from_to"), _value("quality", 0, right=True), _value("outcome", 1),
                _value("rating", 1, right=True), _text("title", 0)]
     return FitTable(columns, [(row.id, f"{row.sender} → {row.receiver}", str(row.quality),
                                words.outcome(row.outcome), f"{row.rating}/5", row.title) for row in rows],
-                    title=title, legend=t("report.legend.best") if legend else None)
+                    title=title, legend=t("report.legend.best"))
 
 
 _SOURCES = ("git", "uncommitted", "file")  # where the handover time came from: "show.source.<name>"
