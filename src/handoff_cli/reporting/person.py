@@ -30,12 +30,13 @@ from handoff_cli.reporting.report import (
     history_warnings,
     in_period,
     pending_rows,
+    quality_prior,
     responsiveness,
     rework_rows,
+    shrunk_quality,
     trend_rows,
 )
 from handoff_cli.rules.kinds import Kinds
-from handoff_cli.scoring.leniency import shrunk_mean
 
 QUESTIONS = 3  # "ask this next time" questions on a sheet
 WEAK_BELOW = 0.7  # a quality part under this share of its points is one of the handoff's weak parts
@@ -269,16 +270,12 @@ def _sender_side(mine: list[Assessment], everyone: list[Assessment], person: Per
     peer_kind = next(a.kind for a in mine if a.id == best.id) if best else kind_names[0]
     peers = [a for a in everyone if a.kind == peer_kind and not a.sender.is_same(person)]
     return SenderSide(
-        handoffs=handoffs, quality=_rounded(shrunk_mean([a.quality for a in mine], prior, shrinkage)),
+        handoffs=handoffs, quality=shrunk_quality(mine, prior, shrinkage),
         weak_parts=_weak_parts(list(records.values())), fields=notes,
         requests=sorted(quotes, key=lambda q: q.id, reverse=True)[:QUOTES_SHOWN], trend=trend_rows(mine), best=best,
         peer_best=next(iter(best_rows(peers, kinds, limit=1)), None),
         rework=rework_rows([a for a in everyone if a.sender.is_same(person)], as_of),
         questions=_questions(kinds, kind_names, named, Counter(f for a in mine for f in a.unfilled)))
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
 
 
 def build_sheet(assessments: list[Assessment], person: Person, history: HistoryState, kinds: Kinds, *, as_of: datetime,
@@ -287,12 +284,12 @@ def build_sheet(assessments: list[Assessment], person: Person, history: HistoryS
     """`person`'s sheet over the handoffs handed over in [since, until] (of `kind`). What they
     must still rework or still owe is listed whenever it was handed over, and a peer's best
     handoff may come from any time. The sender's quality is pulled toward the period's mean
-    as the report's quality table does (scoring.leniency.shrunk_mean), so both say the same."""
+    as the report's quality table does (`shrunk_quality`), so both say the same."""
     chosen = in_period(assessments, since, until, kind)
     sent = [a for a in chosen if a.sender.is_same(person)]
     received = [a for a in chosen if a.receiver.is_same(person)]
     everyone = in_period(assessments, None, None, kind)
-    prior = statistics.fmean(a.quality for a in chosen) if chosen else 0.0
+    prior = quality_prior(chosen)
     return PersonSheet(
         as_of=as_of.isoformat(), name=person.name, email=person.email, team=person.team,
         since=since.isoformat() if since else None, until=until.isoformat() if until else None,

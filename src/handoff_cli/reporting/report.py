@@ -202,9 +202,20 @@ def _accepted(items: list[Assessment]) -> tuple[int, int, int]:
     return decisions["accepted"], decisions["conditional"], decisions["rejected"]
 
 
+def quality_prior(assessments: list[Assessment]) -> float:
+    """What a group's mean quality is pulled toward: everyone's mean (0 with nobody)."""
+    return statistics.fmean([a.quality for a in assessments]) if assessments else 0.0
+
+
+def shrunk_quality(items: list[Assessment], prior: float, shrinkage: float) -> float | None:
+    """The mean quality of `items` pulled toward `prior` (scoring.leniency.shrunk_mean), to
+    one decimal: what the quality table and the 1on1 sheet both show."""
+    shrunk = shrunk_mean([a.quality for a in items], prior, shrinkage)
+    return None if shrunk is None else round(shrunk, 1)
+
+
 def group_rows(assessments: list[Assessment], by: str, shrinkage: float) -> list[GroupRow]:
-    overall = [a.quality for a in assessments]
-    prior = statistics.fmean(overall) if overall else 0.0
+    prior = quality_prior(assessments)
     groups: dict[str, list[Assessment]] = defaultdict(list)
     for a in assessments:
         groups[_group_key(a, by)].append(a)
@@ -214,10 +225,9 @@ def group_rows(assessments: list[Assessment], by: str, shrinkage: float) -> list
         accepted, conditional, rejected = _accepted(items)
         received = [a for a in items if a.received_at]
         latencies = [a.outcome_hours / 24 for a in items if a.outcome_hours is not None]
-        shrunk = shrunk_mean(scores, prior, shrinkage)
         final = sum([a.final for a in items])
         rows.append(GroupRow(
-            group=name, count=len(items), quality=round(shrunk, 1) if shrunk is not None else None,
+            group=name, count=len(items), quality=shrunk_quality(items, prior, shrinkage),
             quality_raw=round(statistics.fmean(scores), 1), final=final,
             feedback_rate=_rate(final, len(items)) or 0.0,
             receipt_on_time_rate=_rate(sum(a.receipt_on_time for a in received),
