@@ -51,7 +51,7 @@ def _finalize(value):
     if isinstance(value, Markup):
         return value
     if value is None:
-        return "–"
+        return words.NONE
     return sanitize(value)
 
 

@@ -24,13 +24,13 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from handoff_cli.output.words import NONE
 from handoff_cli.sanitize import sanitize
 
 TEXT_MIN = 20  # free text gets a column only when it can have this many cells
 GAP = " │ "  # between cells; " ┃ " between headers, "━╇━" under them (rich's heavy-head look)
 INDENT = "    "  # the second line of a record
 JOIN = "\u00a0· "  # between the label-value pairs of the second line (a line never starts with "·")
-EMPTY = "–"  # a cell with no value: left out of the second line
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ class FitTable:
         """The record's other cells on indented lines: "label value · label value"."""
         line = Text()
         for i in indices:
-            if row[i].plain in ("", EMPTY):
+            if row[i].plain in ("", NONE):  # a cell with no value: left out of the second line
                 continue
             if line.plain:
                 line.append(JOIN, style="dim")

@@ -168,7 +168,7 @@ class MarkdownRenderer(Renderer):
                                      "rating"),
                              [(h.id, h.title, h.kind, h.receiver, h.handed_over, h.quality,
                                words.parts(h.weakest), words.state(h.state),
-                               "–" if h.rating is None else f"{h.rating}/5") for h in sender.handoffs],
+                               words.rating(h.rating)) for h in sender.handoffs],
                              empty=t("report.none"), legend=t("person.legend.handoffs"), right=(5, 8),
                              csv_table="handoffs")
             lines += section(t("person.section.fields"), columns("field", "missing", "wrong"),
@@ -232,8 +232,8 @@ def _rework(rows, *, with_sender: bool) -> list[str]:
         "receiver", "decision", "reason", "note", "fields", "age")
     return section(t("report.section.rework", count=len(rows)), columns(*names),
                    [(r.id, r.title) + ((r.sender,) if with_sender else ()) + (
-                       r.receiver, words.decision(r.decision), words.reason(r.reason) if r.reason else "–",
-                       r.note or "–", words.listing(r.fields), words.days(r.age_days)) for r in rows],
+                       r.receiver, words.decision(r.decision), words.reason(r.reason),
+                       r.note or words.NONE, words.listing(r.fields), words.days(r.age_days)) for r in rows],
                    empty=t("report.none.rework"), legend=t("report.legend.rework"), csv_table="rework")
 
 

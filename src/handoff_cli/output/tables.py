@@ -177,8 +177,8 @@ def rework_table(rows: Sequence, title: str) -> FitTable:
     return FitTable(columns, [
         (row.id, row.sender, row.receiver,
          plain(words.decision(row.decision), style="red" if row.decision == "rejected" else "yellow"),
-         words.reason(row.reason) if row.reason else "–", words.days(row.age_days),
-         _title(row.title, row.safety_issue), words.listing(row.fields), row.note or "–")
+         words.reason(row.reason), words.days(row.age_days),
+         _title(row.title, row.safety_issue), words.listing(row.fields), row.note or words.NONE)
         for row in rows], title=title, legend=t("report.legend.rework"))
 
 
@@ -257,7 +257,7 @@ def explanation_renderables(record: dict) -> list:
     table.add_column(justify="right", no_wrap=True)
     table.add_column(overflow="fold")
     for name, part in record["parts"].items():
-        value = "–" if part["value"] is None else f"{part['value'] * 100:.0f}%"
+        value = words.NONE if part["value"] is None else f"{part['value'] * 100:.0f}%"
         add_row(table, words.part(name), f"{value} × {part['weight']:g}",
                 part["detail"])
     if record["penalty"]:
@@ -311,7 +311,7 @@ def _sender_renderables(side) -> list:
                _value("state", 1), _value("rating", 2, right=True), _text("title", 3), _value("weakest", 4)]
     out.append(FitTable(columns, [
         (h.id, h.receiver, str(h.quality), words.status(h.status), _state(h.state),
-         "–" if h.rating is None else f"{h.rating}/5", h.title, words.parts(h.weakest))
+         words.rating(h.rating), h.title, words.parts(h.weakest))
         for h in side.handoffs], title=t("person.section.handoffs", count=len(side.handoffs)),
         legend=t("person.legend.handoffs")))
     weak = [w for w in side.weak_parts if w.share < WEAK_BELOW][:3]

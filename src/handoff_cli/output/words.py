@@ -103,6 +103,11 @@ def decision(value: str | None) -> str:
     return _label(value, _feedback_labels("decision"))
 
 
+def rating(value: int | None) -> str:
+    """A receiver's rating, out of 5."""
+    return NONE if value is None else f"{value}/5"
+
+
 def reason(value: str | None) -> str:
     """A rejection reason (procedural, clerical, definitional), worded like `decision`."""
     return _label(value, _feedback_labels("rejection_reason"))
