@@ -27,9 +27,9 @@ from rich.text import Text
 from handoff_cli.errors import HandoffError
 from handoff_cli.i18n import language, t
 from handoff_cli.interact.draft import Draft, coerce
-from handoff_cli.rules.answers import entry_problem, entry_schema, problem
+from handoff_cli.rules.answers import entry_problem, problem
 from handoff_cli.rules.formats import read_date, read_datetime, zone
-from handoff_cli.rules.kinds import FieldSpec, Kind, labels
+from handoff_cli.rules.kinds import FieldSpec, Kind, entry_labels
 from handoff_cli.sanitize import sanitize
 
 # (field, required): each is asked as i18n's "prompt.envelope.<field>"
@@ -364,7 +364,7 @@ class FeedbackPrompter(Prompter):
     def receipt(self, values: dict, kind: Kind) -> None:
         """Accepted or conditional: what was understood (and the condition); rejected: why,
         in a category and in words, and which fields are wrong."""
-        labels = _entry_labels("decision")
+        labels = entry_labels("decision")
         if not values.get("decision"):
             values["decision"] = self._ask_for("decision", required=True, explained=False,
                                                choices=Choices(("accepted", "conditional", "rejected"), labels))
@@ -372,7 +372,7 @@ class FeedbackPrompter(Prompter):
             if not values.get("rejection_reason"):
                 values["rejection_reason"] = self._ask_for(
                     "rejection_reason", required=True,
-                    choices=Choices(("procedural", "clerical", "definitional"), _entry_labels("rejection_reason")))
+                    choices=Choices(("procedural", "clerical", "definitional"), entry_labels("rejection_reason")))
             self._words(kind, "receipt", values, "rejection_note", required=True)
             if not values.get("wrong_fields"):
                 values["wrong_fields"] = self._field_list("wrong_fields", kind)
@@ -429,11 +429,6 @@ def _pick_field(part: str, fields: tuple[FieldSpec, ...]) -> str | None:
     return None
 
 
-def _entry_labels(key: str) -> dict[str, str]:
-    schema = entry_schema(key)
-    return labels(schema.get("x-handoff-enum-ja"), schema.get("enum") or ())
-
-
 def phase_choices() -> Choices:
     """receipt / outcome, with their Japanese labels."""
-    return Choices(("receipt", "outcome"), _entry_labels("phase"))
+    return Choices(("receipt", "outcome"), entry_labels("phase"))

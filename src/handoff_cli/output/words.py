@@ -127,24 +127,9 @@ def _label(value, labels: dict) -> str:
 
 @lru_cache(maxsize=None)
 def _feedback_labels(name: str) -> dict:
-    """The Japanese labels (`x-handoff-enum-ja`) of the feedback schema's field `name`."""
-    from handoff_cli.rules.kinds import builtin_schema
+    from handoff_cli.rules.kinds import entry_labels
 
-    found: dict = {}
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            spec = (node.get("properties") or {}).get(name)
-            if isinstance(spec, dict) and isinstance(spec.get("x-handoff-enum-ja"), dict):
-                found.update(spec["x-handoff-enum-ja"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(builtin_schema("feedback"))
-    return found
+    return entry_labels(name)
 
 
 @lru_cache(maxsize=None)

@@ -20,7 +20,7 @@ from handoff_cli.documents import reading, writing
 from handoff_cli.documents.model import canonical_feedback
 from handoff_cli.i18n import t
 from handoff_cli.rules.findings import Finding
-from handoff_cli.rules.kinds import Kind, Kinds, builtin_schema, is_placeholder
+from handoff_cli.rules.kinds import Kind, Kinds, builtin_schema, entry_schema, is_placeholder
 from handoff_cli.rules.validate import validate_feedback, validate_handoff
 
 _ID = "20000101-aaaaaa"
@@ -97,12 +97,6 @@ def problem(kind: Kind, dotted_field: str, value: Any, *, required: bool = False
     findings, _ = validate_handoff("answer", _ID, reading.parse_text(text), _Only(kind))
     return _first_at(findings, dotted_field) or \
         _said_nothing(value, kind, field_schema(kind, dotted_field), "rule.placeholder" if required else None)
-
-
-def entry_schema(key: str) -> dict:
-    """The schema of a feedback entry's `key` (`synthesis`, `reason` …), or {}."""
-    found = builtin_schema("feedback")["$defs"]["entry"]["properties"].get(key)
-    return found if isinstance(found, dict) else {}
 
 
 def entry_problem(kind: Kind, phase: str, key: str, value: Any, entry: dict | None = None, *,

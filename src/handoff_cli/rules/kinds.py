@@ -229,6 +229,19 @@ def labels(given: Any, values) -> dict[str, str]:
             if isinstance(label := given.get(str(value)), str) and label.strip()}
 
 
+def entry_schema(key: str) -> dict:
+    """The schema of a feedback entry's `key` (`synthesis`, `decision` …), or {}."""
+    found = builtin_schema("feedback")["$defs"]["entry"]["properties"].get(key)
+    return found if isinstance(found, dict) else {}
+
+
+def entry_labels(key: str) -> dict[str, str]:
+    """The Japanese labels (`x-handoff-enum-ja`) of a feedback entry's `key` (`decision`,
+    `rejection_reason`, `phase` …): what the prompts offer and the report shows."""
+    schema = entry_schema(key)
+    return labels(schema.get("x-handoff-enum-ja"), schema.get("enum") or ())
+
+
 def _kind_from_schema(name: str, schema: dict, source: str, fast: bool, extra_placeholders=()) -> Kind:
     context = _context_schema(schema)
     required = set(context.get("required") or [])
