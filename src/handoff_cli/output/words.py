@@ -92,6 +92,11 @@ def grouping(by: str) -> str:
     return t(f"report.by.{by}") if by in GROUPINGS else str(by)
 
 
+def history(state: str) -> str:
+    """complete / partial / unavailable (of the git history the figures come from)."""
+    return t(f"html.history.{state}") if state in ("complete", "partial", "unavailable") else str(state)
+
+
 def status(name: str) -> str:
     """final / provisional (of a score)."""
     return t(f"quality.status.{name}") if name in ("final", "provisional") else str(name)
